@@ -1,0 +1,94 @@
+/**
+ * The contract between the ingestion framework and one source's pipeline.
+ *
+ * A source is a plain object (`SourcePipeline`) registered in `pipelines/index.ts`
+ * under the id it has in `data-sources.yaml`. The framework fetches its files,
+ * hands them over with a DuckDB connection and the COG referential of the release
+ * being built, and loads what `run` yields. A pipeline never touches the release
+ * tables itself: it throws `SourceError`/`GateError` to stop the release.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SourceDefinition } from './registry.js';
+import type { Referential } from '../../src/domain/referential.js';
+
+export type Scalar = string | number | boolean | null;
+
+/** Table Schema field (Frictionless), used for CSV output and the pack's datapackage.json. */
+export interface FieldSchema {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'geojson';
+  description?: string;
+  unit?: string;
+}
+
+/** What one source publishes for one current commune. */
+export interface CommuneRecord {
+  /** Current commune code (or arrondissement municipal code), already re-keyed. */
+  code: string;
+  /** Summary document served as `/commune/{code}/datasets/{id}` JSON (`donnees`). */
+  data: Record<string, unknown>;
+  /** Tabular form for `.csv` (columns from `SourceOutput.fields`). */
+  rows?: Record<string, Scalar>[];
+  /** Features for `.geojson` (WGS84). */
+  features?: GeoJSON.Feature[];
+}
+
+export interface RunReport {
+  /** Rows read from the source files (every row is then projected or rejected). */
+  read(count?: number): void;
+  projected(count?: number): void;
+  /** A row set aside, with a reason that appears in the run summary. */
+  rejected(reason: string, count?: number): void;
+  /** Free-form figures for the summary (e.g. rows set aside for French citizens abroad). */
+  note(key: string, value: number | string): void;
+}
+
+export interface Progress {
+  /** Starts or updates a bar for a phase; total unknown → spinner-like count. */
+  update(phase: string, done: number, total?: number): void;
+}
+
+/** Extra release-scoped bulk tables (e.g. addresses), written by COPY. */
+export interface BulkLoader {
+  copy(table: string, columns: string[], rows: AsyncIterable<Scalar[]> | Iterable<Scalar[]>): Promise<number>;
+  /** The load id to put in the `load_id` column of such tables. */
+  readonly loadId: number;
+}
+
+export interface SourceContext {
+  source: SourceDefinition;
+  /** Local files for this run (downloaded, cached, or given with --input), in registry order. */
+  files: string[];
+  duckdb: DuckDBConnection;
+  /** COG of the release being built: validate and re-key commune codes with it. */
+  referential: Referential;
+  /** `--departement` filter, empty = whole France. */
+  departements: string[];
+  report: RunReport;
+  progress: Progress;
+  bulk: BulkLoader;
+  /** Scratch directory for extracted archives, removed after the run. */
+  workDir: string;
+  /**
+   * Records another source has in the release being built (e.g. commune contours
+   * for coverage shares), or undefined when that source is not in it. Declare it
+   * in `dependsOn` so that it is ingested first when both run together.
+   */
+  dataset(sourceId: string): Promise<CommuneRecord[] | undefined>;
+}
+
+export interface SourceOutput {
+  /** Millésime actually found in the file (e.g. "2024", "RP2021"), overrides the registry's. */
+  millesime?: string;
+  fields?: FieldSchema[];
+  communes: AsyncIterable<CommuneRecord> | Iterable<CommuneRecord>;
+  /** Source-level metadata shown in the dotation (e.g. definitions of variables). */
+  metadata?: Record<string, unknown>;
+}
+
+export interface SourcePipeline {
+  id: string;
+  /** Sources whose data this one reads through `ctx.dataset` (ingested first when run together). */
+  dependsOn?: string[];
+  run(ctx: SourceContext): Promise<SourceOutput>;
+}

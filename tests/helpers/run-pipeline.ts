@@ -1,0 +1,85 @@
+/**
+ * Runs one source pipeline the way the framework does, without a database:
+ * a real in-memory DuckDB, the real referential of the bundled COG, and a
+ * report that counts rows. Bulk rows are kept in memory for assertions.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { CommuneRecord, Scalar, SourceOutput, SourcePipeline } from '../../pipelines/framework/types.js';
+import type { SourceDefinition } from '../../pipelines/framework/registry.js';
+import { loadRegistry } from '../../pipelines/framework/registry.js';
+import { Referential } from '../../src/domain/referential.js';
+import { loadDecoupage } from '../../pipelines/cog/decoupage.js';
+
+let referential: Referential | undefined;
+export function testReferential(): Referential {
+  referential ??= new Referential(loadDecoupage());
+  return referential;
+}
+
+export function registryEntry(id: string): SourceDefinition {
+  const def = loadRegistry(join(import.meta.dirname, '../../data-sources.yaml')).find((s) => s.id === id);
+  if (!def) throw new Error(`no source ${id} in data-sources.yaml`);
+  return def;
+}
+
+export interface PipelineRun {
+  output: SourceOutput;
+  records: CommuneRecord[];
+  read: number;
+  projected: number;
+  rejected: Map<string, number>;
+  notes: Map<string, number | string>;
+  bulk: Map<string, { columns: string[]; rows: Scalar[][] }>;
+}
+
+export async function runPipeline(
+  pipeline: SourcePipeline,
+  options: {
+    source: SourceDefinition; files: string[]; departements?: string[]; referential?: Referential;
+    datasets?: Record<string, CommuneRecord[]>;
+  },
+): Promise<PipelineRun> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const duckdb = await instance.connect();
+  const workDir = mkdtempSync(join(tmpdir(), 'dotation-test-'));
+  const run: Omit<PipelineRun, 'output' | 'records'> = {
+    read: 0, projected: 0, rejected: new Map(), notes: new Map(), bulk: new Map(),
+  };
+  try {
+    const output = await pipeline.run({
+      source: options.source,
+      files: options.files,
+      duckdb,
+      referential: options.referential ?? testReferential(),
+      departements: options.departements ?? [],
+      workDir,
+      dataset: async (id) => options.datasets?.[id],
+      progress: { update() {} },
+      report: {
+        read: (n = 1) => { run.read += n; },
+        projected: (n = 1) => { run.projected += n; },
+        rejected: (reason, n = 1) => { run.rejected.set(reason, (run.rejected.get(reason) ?? 0) + n); },
+        note: (key, value) => { run.notes.set(key, value); },
+      },
+      bulk: {
+        loadId: 1,
+        async copy(table, columns, rows) {
+          const target = run.bulk.get(table) ?? { columns, rows: [] };
+          let n = 0;
+          for await (const row of rows as AsyncIterable<Scalar[]>) { target.rows.push(row); n++; }
+          run.bulk.set(table, target);
+          return n;
+        },
+      },
+    });
+    const records: CommuneRecord[] = [];
+    for await (const r of output.communes as AsyncIterable<CommuneRecord>) records.push(r);
+    return { ...run, output, records };
+  } finally {
+    duckdb.closeSync();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
