@@ -76,6 +76,7 @@ export class Referential {
   private readonly attached = new Map<string, CommuneEntry>();
   private readonly children = new Map<string, string[]>();
   private readonly successors = new Map<string, HistoryEvent[]>();
+  private readonly predecessors = new Map<string, HistoryEvent[]>();
   readonly epci = new Map<string, EpciEntry>();
   readonly departements = new Map<string, DepartementEntry>();
   readonly regions = new Map<string, RegionEntry>();
@@ -94,8 +95,12 @@ export class Referential {
     for (const e of data.history) {
       if (e.ancienCode === e.nouveauCode) continue;
       const list = this.successors.get(e.ancienCode) ?? [];
-      if (!list.some((x) => x.nouveauCode === e.nouveauCode)) list.push(e);
+      if (list.some((x) => x.nouveauCode === e.nouveauCode)) continue;
+      list.push(e);
       this.successors.set(e.ancienCode, list);
+      const back = this.predecessors.get(e.nouveauCode) ?? [];
+      back.push(e);
+      this.predecessors.set(e.nouveauCode, back);
     }
     for (const e of data.epci) this.epci.set(e.code, e);
     for (const d of data.departements) this.departements.set(d.code, d);
@@ -184,8 +189,6 @@ export class Referential {
 
   /** Former codes (and their names) that now point to a current commune, for the pack's provenance. */
   formerCodesOf(code: string): HistoryEvent[] {
-    const out: HistoryEvent[] = [];
-    for (const events of this.successors.values()) for (const e of events) if (e.nouveauCode === code) out.push(e);
-    return out;
+    return this.predecessors.get(code) ?? [];
   }
 }

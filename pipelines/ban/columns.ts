@@ -1,0 +1,45 @@
+/**
+ * The BAN legacy "csv" export layout (sources.md §1.2): 23 columns, `;`,
+ * UTF-8, header always present. The order is the file's and the bulk table's.
+ */
+import { SourceError } from '../framework/errors.js';
+import { readFirstLine } from '../framework/csv-header.js';
+
+export const BAN_COLUMNS = [
+  'id', 'id_fantoir', 'numero', 'rep', 'nom_voie', 'code_postal', 'code_insee', 'nom_commune',
+  'code_insee_ancienne_commune', 'nom_ancienne_commune', 'x', 'y', 'lon', 'lat', 'type_position',
+  'alias', 'nom_ld', 'libelle_acheminement', 'nom_afnor', 'source_position', 'source_nom_voie',
+  'certification_commune', 'cad_parcelles',
+] as const;
+
+export type BanColumn = (typeof BAN_COLUMNS)[number];
+
+export const BAN_HEADER = BAN_COLUMNS.join(';');
+
+/** `read_csv` arguments: every column declared VARCHAR, nothing sniffed. */
+export function banReadCsv(files: string[]): string {
+  const list = files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ');
+  const columns = BAN_COLUMNS.map((c) => `'${c}': 'VARCHAR'`).join(', ');
+  return `read_csv([${list}], columns = {${columns}}, header = true, auto_detect = false, delim = ';', quote = '"', escape = '"', `
+    + `strict_mode = true, null_padding = false, parallel = true)`;
+}
+
+/**
+ * Compares the first line of a (gzipped) file with the declared header, by
+ * name, reading only that line. Drift names the first column that differs.
+ */
+export async function checkBanHeader(sourceId: string, file: string): Promise<void> {
+  const line = await readFirstLine(file);
+  if (line.startsWith('\uFEFF')) throw new SourceError(sourceId, file, 'marque BOM inattendue en tête de fichier', 1, 1);
+  const found = line.replace(/\r$/, '').split(';');
+  for (let i = 0; i < Math.max(found.length, BAN_COLUMNS.length); i++) {
+    if (found[i] !== BAN_COLUMNS[i]) {
+      const problem = found[i] === undefined
+        ? `colonne « ${BAN_COLUMNS[i]} » absente de l'en-tête (${found.length} colonnes au lieu de ${BAN_COLUMNS.length})`
+        : BAN_COLUMNS[i] === undefined
+          ? `colonne inattendue « ${found[i]} » (${found.length} colonnes au lieu de ${BAN_COLUMNS.length})`
+          : `en-tête « ${found[i]} » au lieu de « ${BAN_COLUMNS[i]} »`;
+      throw new SourceError(sourceId, file, problem, 1, i + 1);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/** check: blocking gates. A failure stops the release; nothing is published. */
+import type { Referential } from '../../src/domain/referential.js';
+import { GateError } from './errors.js';
+import type { SourceDefinition } from './registry.js';
+import type { SourceStats } from './report.js';
+import type { CommuneRecord } from './types.js';
+
+/** Above this share of rejected rows a file is considered broken rather than imperfect. */
+export const MAX_REJECTED_SHARE = 0.05;
+
+export type Scope = 'national' | 'sample' | 'partial';
+
+export function checkRowCount(def: SourceDefinition, stats: SourceStats, scope: Scope): void {
+  const range = scope === 'sample' ? def.lignesEchantillon : def.lignesAttendues;
+  const min = scope === 'partial' ? 0 : range.min;
+  if (stats.read < min || stats.read > range.max) {
+    throw new GateError(def.id, 'nombre de lignes', `${stats.read} lignes lues, attendu entre ${min} et ${range.max}${scope === 'sample' ? ' (échantillon)' : ''}`);
+  }
+}
+
+export function checkAccounting(def: SourceDefinition, stats: SourceStats): void {
+  const rejected = Object.values(stats.rejected).reduce((a, b) => a + b, 0);
+  if (stats.projected + rejected !== stats.read) {
+    throw new GateError(def.id, 'bilan des lignes', `${stats.read} lues ≠ ${stats.projected} projetées + ${rejected} rejetées`);
+  }
+  if (stats.read > 0 && rejected / stats.read > MAX_REJECTED_SHARE) {
+    const reasons = Object.entries(stats.rejected).map(([r, n]) => `${r}: ${n}`).join('; ');
+    throw new GateError(def.id, 'part de lignes valides', `${rejected} lignes rejetées sur ${stats.read} (> ${MAX_REJECTED_SHARE * 100} %) — ${reasons}`);
+  }
+}
+
+/** Records must be keyed by a current commune or arrondissement of the release's COG, once each. */
+export function communeKeyCheck(def: SourceDefinition, referential: Referential): (record: CommuneRecord) => void {
+  const seen = new Set<string>();
+  return (record) => {
+    if (!referential.commune(record.code)) {
+      throw new GateError(def.id, 'codes communes', `code « ${record.code} » inconnu du COG ${referential.millesime} (à ré-indexer sur les communes actuelles)`);
+    }
+    if (seen.has(record.code)) throw new GateError(def.id, 'codes communes', `code « ${record.code} » publié deux fois`);
+    seen.add(record.code);
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * load: bulk COPY of a source's output into release-scoped tables under a new
+ * load id. Nothing is visible to the API until a release points at the load.
+ */
+import type { Scalar, Store } from '../../src/db/client.js';
+import type { ReferentialData } from '../../src/domain/referential.js';
+import type { SourceStats } from './report.js';
+import type { CommuneRecord, FieldSchema } from './types.js';
+
+export interface Provenance {
+  files: { url?: string; path: string; sha256: string; bytes: number; retrievedAt: string }[];
+}
+
+/** Tables that hold rows of a load; a failed or replaced load is deleted from each. */
+const LOAD_TABLES = ['cog_communes', 'cog_history', 'cog_epci', 'cog_departements', 'cog_regions', 'commune_datasets'];
+const extraTables = new Set<string>();
+/** Bulk tables a pipeline writes through `ctx.bulk.copy` are cleaned up with the load. */
+export function registerLoadTable(table: string): void { extraTables.add(table); }
+
+export async function createLoad(store: Store, sourceId: string, millesime: string): Promise<number> {
+  const [row] = await store.query<{ id: number }>(
+    `INSERT INTO loads (source_id, millesime, status, provenance, stats) VALUES ($1, $2, 'loading', '{}'::jsonb, '{}'::jsonb) RETURNING id`,
+    [sourceId, millesime]);
+  return row.id;
+}
+
+export async function completeLoad(
+  store: Store, loadId: number,
+  details: { millesime: string; provenance: Provenance; stats: SourceStats; fields?: FieldSchema[]; metadata?: Record<string, unknown> },
+): Promise<void> {
+  await store.query(
+    `UPDATE loads SET status = 'ready', millesime = $2, provenance = $3::jsonb, stats = $4::jsonb, fields = $5::jsonb, metadata = $6::jsonb WHERE id = $1`,
+    [loadId, details.millesime, JSON.stringify(details.provenance), JSON.stringify(details.stats),
+      details.fields ? JSON.stringify(details.fields) : null, details.metadata ? JSON.stringify(details.metadata) : null]);
+}
+
+export async function discardLoad(store: Store, loadId: number): Promise<void> {
+  for (const table of [...LOAD_TABLES, ...extraTables]) await store.query(`DELETE FROM ${table} WHERE load_id = $1`, [loadId]);
+  await store.query(`UPDATE loads SET status = 'failed' WHERE id = $1`, [loadId]);
+}
+
+export async function loadReferential(store: Store, loadId: number, data: ReferentialData): Promise<void> {
+  const pgArray = (values: string[]) => `{${values.map((v) => `"${v.replaceAll('"', '\\"')}"`).join(',')}}`;
+  await store.copy('cog_communes', ['load_id', 'code', 'type', 'nom', 'departement', 'region', 'epci', 'siren', 'codes_postaux', 'population', 'zone', 'parent'],
+    data.communes.map((c) => [loadId, c.code, c.type, c.nom, c.departement, c.region, c.epci ?? null, c.siren ?? null, pgArray(c.codesPostaux), c.population ?? null, c.zone ?? null, c.parent ?? null]));
+  await store.copy('cog_history', ['load_id', 'ancien_code', 'ancien_nom', 'nouveau_code', 'nouveau_nom', 'date', 'mod'],
+    data.history.map((h) => [loadId, h.ancienCode, h.ancienNom, h.nouveauCode, h.nouveauNom, h.date ?? null, h.mod ?? null]));
+  await store.copy('cog_epci', ['load_id', 'code', 'nom', 'type', 'population', 'membres'],
+    data.epci.map((e) => [loadId, e.code, e.nom, e.type, e.population ?? null, pgArray(e.membres)]));
+  await store.copy('cog_departements', ['load_id', 'code', 'nom', 'region', 'chef_lieu', 'zone'],
+    data.departements.map((d) => [loadId, d.code, d.nom, d.region, d.chefLieu ?? null, d.zone ?? null]));
+  await store.copy('cog_regions', ['load_id', 'code', 'nom', 'chef_lieu', 'zone'],
+    data.regions.map((r) => [loadId, r.code, r.nom, r.chefLieu ?? null, r.zone ?? null]));
+}
+
+/** Streams commune records into `commune_datasets`; yields back what it wrote for `ctx.dataset` of later sources. */
+export async function loadCommuneRecords(
+  store: Store, loadId: number, records: AsyncIterable<CommuneRecord> | Iterable<CommuneRecord>,
+  accept: (record: CommuneRecord) => void, keep?: CommuneRecord[],
+): Promise<number> {
+  async function* rows(): AsyncIterable<Scalar[]> {
+    for await (const record of records) {
+      accept(record);
+      keep?.push(record);
+      yield [loadId, record.code, JSON.stringify(record.data), record.rows ? JSON.stringify(record.rows) : null,
+        record.features ? JSON.stringify(record.features) : null];
+    }
+  }
+  return store.copy('commune_datasets', ['load_id', 'code', 'data', 'rows', 'features'], rows());
+}
+
+export async function readCommuneRecords(store: Store, loadId: number): Promise<CommuneRecord[]> {
+  const rows = await store.query<{ code: string; data: Record<string, unknown>; rows: CommuneRecord['rows'] | null; features: GeoJSON.Feature[] | null }>(
+    'SELECT code, data, rows, features FROM commune_datasets WHERE load_id = $1 ORDER BY code', [loadId]);
+  return rows.map((r) => ({ code: r.code, data: r.data, rows: r.rows ?? undefined, features: r.features ?? undefined }));
+}

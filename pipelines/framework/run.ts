@@ -1,0 +1,217 @@
+/**
+ * One ingestion run: fetch → stage → check → project → load for each source
+ * asked for, then one publish. Any failure discards this run's loads and
+ * leaves the current release exactly as it was.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { Store } from '../../src/db/client.js';
+import { Referential } from '../../src/domain/referential.js';
+import { currentReleaseId, readLoads, readRelease, referentialOfLoad } from '../../src/releases/repository.js';
+import { buildReferentialData } from '../cog/index.js';
+import { decoupageVersion } from '../cog/decoupage.js';
+import { checkAccounting, checkRowCount, communeKeyCheck, type Scope } from './checks.js';
+import { openDuckDb } from './duckdb.js';
+import { fetchToCache, resolveInput, type FetchOptions, type FetchedFile } from './fetch.js';
+import { completeLoad, createLoad, discardLoad, loadCommuneRecords, loadReferential, readCommuneRecords, type Provenance } from './load.js';
+import { createProgress, type ProgressFactory } from './progress.js';
+import { publishRelease } from './publish.js';
+import type { SourceDefinition } from './registry.js';
+import { StatsReport, type SourceStats } from './report.js';
+import type { CommuneRecord, SourcePipeline } from './types.js';
+
+export interface IngestOptions {
+  store: Store;
+  registry: SourceDefinition[];
+  logger: Logger;
+  /** Source ids; empty = every registered source. */
+  sources: string[];
+  sample?: boolean;
+  /** `--input <source>=<path|url>`, several per source allowed. */
+  inputs?: Map<string, string[]>;
+  departements?: string[];
+  projectRoot: string;
+  cacheDir: string;
+  duckdbPath?: string;
+  fetch?: Partial<FetchOptions>;
+  progress?: ProgressFactory;
+  /** Replaces the pipeline of a source (tests of the framework itself). */
+  pipelines?: Record<string, SourcePipeline>;
+}
+
+export interface SourceSummary { source: string; loadId: number; millesime: string; stats: SourceStats; files: Provenance['files'] }
+export interface IngestResult { releaseId: string; sources: SourceSummary[] }
+
+export class IngestError extends Error {
+  constructor(message: string, readonly sources: SourceSummary[], options?: ErrorOptions) { super(message, options); }
+}
+
+async function loadPipeline(def: SourceDefinition, overrides?: Record<string, SourcePipeline>): Promise<SourcePipeline> {
+  if (overrides?.[def.id]) return overrides[def.id];
+  const module = (await import(`../${def.pipeline ?? def.id}/index.js`)) as { default?: SourcePipeline };
+  if (!module.default?.run) throw new Error(`pipelines/${def.pipeline ?? def.id}/index.ts n'exporte pas de pipeline par défaut`);
+  return module.default;
+}
+
+/** cog first, then every source after the sources it reads. */
+function orderSources(ids: string[], dependencies: Map<string, string[]>): string[] {
+  const ordered: string[] = [];
+  const visit = (id: string, path: string[]) => {
+    if (ordered.includes(id) || !ids.includes(id)) return;
+    if (path.includes(id)) throw new Error(`dépendance circulaire: ${[...path, id].join(' → ')}`);
+    for (const dep of dependencies.get(id) ?? []) visit(dep, [...path, id]);
+    ordered.push(id);
+  };
+  if (ids.includes('cog')) visit('cog', []);
+  for (const id of ids) visit(id, []);
+  return ordered;
+}
+
+function toProvenance(files: FetchedFile[], projectRoot: string): Provenance {
+  return {
+    files: files.map((f) => ({
+      url: f.url.startsWith('http') ? f.url : undefined,
+      path: f.path.startsWith(projectRoot) ? f.path.slice(projectRoot.length + 1) : f.path,
+      sha256: f.sha256, bytes: f.bytes, retrievedAt: f.retrievedAt,
+    })),
+  };
+}
+
+export async function ingest(options: IngestOptions): Promise<IngestResult> {
+  const { store, registry, logger } = options;
+  const byId = new Map(registry.map((s) => [s.id, s]));
+  const asked = options.sources.length ? options.sources : registry.map((s) => s.id);
+  for (const id of asked) if (!byId.has(id)) throw new Error(`source inconnue « ${id} » (sources: ${[...byId.keys()].join(', ')})`);
+  for (const id of options.inputs?.keys() ?? []) if (!asked.includes(id)) throw new Error(`--input ${id}=… donné pour une source qui n'est pas ingérée`);
+
+  const current = await currentReleaseId(store);
+  const release = current ? await readRelease(store, current) : undefined;
+  const ids = [...asked];
+  if (!release?.loads.cog && !ids.includes('cog')) ids.unshift('cog');
+
+  const pipelines = new Map<string, SourcePipeline>();
+  for (const id of ids) if (id !== 'cog') pipelines.set(id, await loadPipeline(byId.get(id)!, options.pipelines));
+  const order = orderSources(ids, new Map([...pipelines].map(([id, p]) => [id, p.dependsOn ?? []])));
+
+  const departements = options.departements ?? [];
+  const fetchOptions: FetchOptions = {
+    cacheDir: options.cacheDir,
+    allowedHosts: [...new Set(registry.flatMap((s) => s.urls.map((u) => new URL(u).hostname)))],
+    maxBytes: 20 * 1024 ** 3,
+    ...options.fetch,
+  };
+  const progress = options.progress ?? createProgress(logger);
+  const duck = await openDuckDb(options.duckdbPath ?? ':memory:');
+  const workRoot = mkdtempSync(join(resolve(options.cacheDir, '..'), 'work-'));
+  const done: SourceSummary[] = [];
+  const replaced = new Map<string, number>();
+  const fresh = new Map<string, CommuneRecord[]>();
+  let referential: Referential | undefined = release?.loads.cog
+    ? await referentialOfLoad(store, release.loads.cog, (await readLoads(store, [release.loads.cog])).get(release.loads.cog)!.millesime)
+    : undefined;
+
+  const filesFor = async (def: SourceDefinition): Promise<{ files: FetchedFile[]; scope: Scope }> => {
+    const given = options.inputs?.get(def.id);
+    if (given?.length) {
+      const files = await Promise.all(given.map((spec) => resolveInput(spec, fetchOptions)));
+      return { files, scope: departements.length ? 'partial' : 'national' };
+    }
+    if (options.sample || def.format === 'npm-package') {
+      const files = await Promise.all(def.echantillon.map((p) => resolveInput(resolve(options.projectRoot, p), fetchOptions)));
+      return { files, scope: def.format === 'npm-package' ? 'national' : 'sample' };
+    }
+    const urls = def.urls.flatMap((u) => (u.includes('{departement}')
+      ? (departements.length ? departements : [...referential!.departements.keys()]).map((d) => u.replaceAll('{departement}', d))
+      : [u]));
+    const files: FetchedFile[] = [];
+    for (const url of urls) {
+      files.push(await fetchToCache(url, {
+        ...fetchOptions, maxBytes: def.tailleMax, expectedSha256: urls.length === 1 ? def.sha256 : undefined,
+        onProgress: (received, total) => progress.forSource(def.id).update('téléchargement', received, total),
+      }));
+    }
+    return { files, scope: departements.length ? 'partial' : 'national' };
+  };
+
+  let failed: SourceSummary | undefined;
+  try {
+    for (const id of order) {
+      const def = byId.get(id)!;
+      const started = Date.now();
+      const report = new StatsReport();
+      const { files, scope } = await filesFor(def);
+      const loadId = await createLoad(store, id, def.millesime);
+      const summary: SourceSummary = { source: id, loadId, millesime: def.millesime, stats: report.stats, files: toProvenance(files, options.projectRoot).files };
+      failed = summary;
+      logger.info({ source: id, files: summary.files.map((f) => f.url ?? f.path) }, 'ingestion');
+      try {
+        if (id === 'cog') {
+          const data = await buildReferentialData(files.map((f) => f.path), duck.connection);
+          referential = new Referential(data);
+          report.read(data.communes.length);
+          report.projected(data.communes.length);
+          report.note('communes', referential.size);
+          report.note('historique', data.history.length);
+          report.note('epci', data.epci.length);
+          if (def.format === 'npm-package') report.note('@etalab/decoupage-administratif', decoupageVersion());
+          checkRowCount(def, { ...report.stats, read: referential.size }, scope === 'sample' ? 'national' : scope);
+          await loadReferential(store, loadId, data);
+          summary.millesime = data.millesime;
+          await completeLoad(store, loadId, { millesime: data.millesime, provenance: { files: summary.files }, stats: report.stats });
+        } else {
+          const workDir = mkdtempSync(join(workRoot, `${id}-`));
+          const pipeline = pipelines.get(id)!;
+          const output = await pipeline.run({
+            source: def,
+            files: files.map((f) => f.path),
+            duckdb: duck.connection,
+            referential: referential!,
+            departements,
+            report,
+            progress: progress.forSource(id),
+            workDir,
+            bulk: { loadId, copy: (table, columns, rows) => store.copy(table, columns, rows) },
+            dataset: async (other) => {
+              if (fresh.has(other)) return fresh.get(other);
+              const otherLoad = release?.loads[other];
+              return otherLoad ? readCommuneRecords(store, otherLoad) : undefined;
+            },
+          });
+          const keep = [...pipelines.values()].some((p) => p.dependsOn?.includes(id)) ? [] : undefined;
+          await loadCommuneRecords(store, loadId, output.communes, communeKeyCheck(def, referential!), keep);
+          if (keep) fresh.set(id, keep);
+          checkAccounting(def, report.stats);
+          checkRowCount(def, report.stats, scope);
+          summary.millesime = output.millesime ?? def.millesime;
+          report.stats.durationMs = Date.now() - started;
+          await completeLoad(store, loadId, {
+            millesime: summary.millesime, provenance: { files: summary.files }, stats: report.stats, fields: output.fields, metadata: output.metadata,
+          });
+          rmSync(workDir, { recursive: true, force: true });
+        }
+      } catch (error) {
+        report.stats.durationMs = Date.now() - started;
+        await discardLoad(store, loadId);
+        throw error;
+      }
+      report.stats.durationMs = Date.now() - started;
+      replaced.set(id, loadId);
+      done.push(summary);
+      failed = undefined;
+    }
+    const releaseId = await publishRelease(store, replaced, {
+      sources: done.map((d) => ({ source: d.source, loadId: d.loadId, millesime: d.millesime, stats: d.stats })),
+      sample: Boolean(options.sample),
+      departements,
+    });
+    return { releaseId, sources: done };
+  } catch (error) {
+    for (const loadId of replaced.values()) await discardLoad(store, loadId);
+    throw new IngestError((error as Error).message, failed ? [...done, failed] : done, { cause: error });
+  } finally {
+    progress.stop();
+    duck.close();
+    rmSync(workRoot, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,197 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import _7z from '7zip-min';
+import pipeline, { REJECT } from './index.js';
+import { runPipeline, registryEntry, type PipelineRun } from '../../tests/helpers/run-pipeline.js';
+import { SourceError } from '../framework/errors.js';
+import type { CommuneRecord } from '../framework/types.js';
+import type { Indicateur } from './project.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const DATA = join(fixtures, 'base_cc_comparateur.CSV');
+const META = join(fixtures, 'meta_base_cc_comparateur.CSV');
+const source = registryEntry('insee-comparateur');
+
+const ind = (r: CommuneRecord | undefined, id: string): Indicateur =>
+  (r?.data.indicateurs as Record<string, Indicateur>)[id];
+const find = (run: PipelineRun, code: string) => run.records.find((r) => r.code === code);
+
+describe('insee-comparateur on the real 2022 excerpt (two CSVs given directly)', () => {
+  let run: PipelineRun;
+  beforeAll(async () => {
+    run = await runPipeline(pipeline, { source, files: [META, DATA] });
+  });
+
+  it('reads every row and projects or rejects each one', () => {
+    expect(run.read).toBe(24);
+    expect(run.projected).toBe(24);
+    expect([...run.rejected.values()].reduce((a, b) => a + b, 0)).toBe(0);
+    // 35112 Fleurigné is summed onto 35062 La Chapelle-Fleurigné: 24 rows, 23 communes.
+    expect(run.records).toHaveLength(23);
+    expect(run.output.millesime).toBe('RP2018');
+  });
+
+  it('gives each indicator its value, millésime, unit and the dictionary definition', () => {
+    const ajaccio = find(run, '2A004');
+    expect(ind(ajaccio, 'population')).toMatchObject({
+      valeur: 70817, millesime: '2018', unite: 'habitants', variable: 'P18_POP', libelle: 'Population en 2018',
+    });
+    expect(ind(ajaccio, 'naissancesPeriode')).toMatchObject({
+      valeur: 2682, millesime: '2013-2018', definition: 'Nombre de naissances entre le 01/01/2013 et le 01/01/2018',
+    });
+    expect(ind(ajaccio, 'medianeNiveauVie')).toMatchObject({ valeur: 21900, millesime: '2019', unite: '€' });
+    expect(ind(ajaccio, 'superficie')).toMatchObject({ valeur: 82.03, unite: 'km²', millesime: null });
+    expect(ind(ajaccio, 'densite').valeur).toBe(863.3);
+    expect(ind(ajaccio, 'etablissementsAgriculture')).toMatchObject({ valeur: 8, definition: expect.stringContaining('agriculture') });
+    expect(ind(ajaccio, 'evolutionPopulation')).toMatchObject({ millesime: '2013-2018', unite: '% par an' });
+    expect(ind(ajaccio, 'evolutionPopulation').valeur).toBeCloseTo((Math.pow(70817 / 67507, 1 / 5) - 1) * 100, 2);
+    expect(ind(ajaccio, 'tauxChomage').valeur).toBeCloseTo((3082.7475305254 / 31792.8677628302) * 100, 2);
+  });
+
+  it('publishes secret values as null with a status, never 0', () => {
+    const r = find(run, '35002');
+    expect(ind(r, 'partMenagesImposes')).toMatchObject({ valeur: null, statut: 'secret', variable: 'PIMP19' });
+    expect(ind(r, 'population')).toMatchObject({ valeur: 1733 });
+    expect(ind(r, 'population').statut).toBeUndefined();
+  });
+
+  it('keeps Mayotte: census columns secret, civil registration published', () => {
+    const mamoudzou = find(run, '97611');
+    expect(ind(mamoudzou, 'population')).toMatchObject({ valeur: null, statut: 'secret' });
+    expect(ind(mamoudzou, 'densite')).toMatchObject({ valeur: null, statut: 'secret' });
+    expect(ind(mamoudzou, 'naissances')).toMatchObject({ valeur: 2775, millesime: '2020' });
+    expect(ind(mamoudzou, 'deces').valeur).toBe(285);
+  });
+
+  it('keeps arrondissements and the file’s own PLM parent rows', () => {
+    expect(ind(find(run, '75056'), 'population').valeur).toBe(2175601);
+    expect(ind(find(run, '75101'), 'population').valeur).toBe(16093);
+    expect(ind(find(run, '13055'), 'population').valeur).toBe(868277);
+    expect(ind(find(run, '69381'), 'population').valeur).toBe(29523);
+    expect(find(run, '75056')?.data.codesSommes).toBeUndefined();
+  });
+
+  it('sums a commune merged since the edition onto today’s commune, listing the codes summed', () => {
+    const r = find(run, '35062');
+    expect(r?.data.codesSommes).toEqual(['35062', '35112']);
+    expect(ind(r, 'population').valeur).toBe(1459 + 952);
+    expect(ind(r, 'etablissements').valeur).toBe(find35062Raw('ETTOT18') + 15);
+    expect(ind(r, 'medianeNiveauVie')).toMatchObject({ valeur: null, statut: 'non-additionnable' });
+    expect(ind(r, 'densite').valeur).toBeCloseTo((1459 + 952) / (26.96 + 18.17), 1);
+    expect(find(run, '35112')).toBeUndefined();
+  });
+
+  it('writes one CSV row per indicator and a Table Schema', () => {
+    const r = find(run, '35238')!;
+    const names = run.output.fields!.map((f) => f.name);
+    expect(Object.keys(r.rows![0])).toEqual(names);
+    expect(r.rows!.length).toBe(Object.keys(r.data.indicateurs as object).length);
+    expect(r.rows!.find((x) => x.indicateur === 'population')).toMatchObject({ code: '35238', valeur: 217728, variable: 'P18_POP' });
+  });
+
+  it('puts the dictionary definitions in the source metadata', () => {
+    const defs = run.output.metadata!.definitions as { id: string; variable: string; definition: string }[];
+    expect(defs.find((d) => d.id === 'logementsVacants')).toMatchObject({ variable: 'P18_LOGVAC', definition: 'Nombre de logements vacants en 2018' });
+    expect(defs.find((d) => d.id === 'densite')?.variable).toBe('P18_POP / SUPERF');
+  });
+});
+
+function find35062Raw(variable: string): number {
+  const lines = readFileSync(DATA, 'utf8').split('\r\n');
+  const header = lines[0].split(';');
+  const row = lines.find((l) => l.startsWith('35062;'))!.split(';');
+  return Number(row[header.indexOf(variable)]);
+}
+
+describe('insee-comparateur from the INSEE zip', () => {
+  it('extracts the .CSV and meta_….CSV from the archive', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'insee-zip-'));
+    copyFileSync(DATA, join(dir, 'base_cc_comparateur.CSV'));
+    copyFileSync(META, join(dir, 'meta_base_cc_comparateur.CSV'));
+    // No `.zip` suffix on purpose: the download cache does not keep file names.
+    const zip = join(dir, 'download.bin');
+    await _7z.cmd(['a', '-tzip', zip, join(dir, 'base_cc_comparateur.CSV'), join(dir, 'meta_base_cc_comparateur.CSV')]);
+    const run = await runPipeline(pipeline, { source, files: [zip] });
+    expect(run.read).toBe(24);
+    expect(run.records).toHaveLength(23);
+    expect(run.output.metadata!.fichier).toBe('base_cc_comparateur.CSV');
+  });
+});
+
+describe('insee-comparateur on the 2025 layout', () => {
+  it('reads decimal commas and the `s` secret marker', async () => {
+    const run = await runPipeline(pipeline, { source, files: [join(fixtures, 'base_cc_comparateur-2025-format.CSV'), META] });
+    expect(run.output.millesime).toBe('RP2022');
+    const a = find(run, '01004');
+    expect(ind(a, 'partMenagesImposes')).toMatchObject({ valeur: 50, millesime: '2021', unite: '%' });
+    expect(ind(a, 'tauxPauvrete').valeur).toBe(17);
+    expect(ind(a, 'population')).toMatchObject({ valeur: 15554, millesime: '2022' });
+    expect(ind(a, 'superficie').valeur).toBe(24.6);
+    const b = find(run, '01001');
+    expect(ind(b, 'partMenagesImposes')).toMatchObject({ valeur: null, statut: 'secret' });
+    expect(ind(b, 'medianeNiveauVie').valeur).toBe(24010);
+    // The 2022 dictionary does not define the 2025 variables: said, not hidden.
+    expect(String(run.notes.get('variablesSansDefinition'))).toContain('P22_POP');
+    expect(run.notes.get('indicateursAbsentsDeCetteEdition')).toBe('etablissementsCommerceReparationAuto');
+  });
+});
+
+describe('insee-comparateur format checks', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'insee-bad-'));
+
+  it('names file, line and column of a value that is not a number', async () => {
+    const lines = readFileSync(DATA, 'utf8').split('\r\n');
+    const header = lines[0].split(';');
+    const row = lines[2].split(';');
+    row[header.indexOf('MED19')] = '21 9OO';
+    lines[2] = row.join(';');
+    const bad = join(dir, 'base_cc_comparateur.CSV');
+    writeFileSync(bad, lines.join('\r\n'));
+    const error = await runPipeline(pipeline, { source, files: [bad, META] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect(error).toMatchObject({ file: 'base_cc_comparateur.CSV', line: 3, column: 'MED19' });
+  });
+
+  it('stops on a header without population', async () => {
+    const text = readFileSync(DATA, 'utf8').replace('P18_POP;P13_POP', 'P18_PUP;P13_PUP');
+    const bad = join(dir, 'sans-population.CSV');
+    writeFileSync(bad, text);
+    const error = await runPipeline(pipeline, { source, files: [bad, META] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect(error).toMatchObject({ line: 1 });
+  });
+
+  it('stops when the dictionary is missing', async () => {
+    const error = await runPipeline(pipeline, { source, files: [DATA] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as Error).message).toContain('dictionnaire');
+  });
+
+  it('sets aside, with a reason, a code the COG does not know', async () => {
+    const lines = readFileSync(DATA, 'utf8').split('\r\n');
+    lines.splice(2, 0, lines[1].replace(/^13055/, '97501').replace(/^(\d|[AB])+/, '97599'));
+    const file = join(dir, 'inconnu.CSV');
+    writeFileSync(file, lines.join('\r\n'));
+    const run = await runPipeline(pipeline, { source, files: [file, META] });
+    expect(run.read).toBe(25);
+    expect(run.rejected.get(REJECT.unknown)).toBe(1);
+    expect(run.projected + 1).toBe(run.read);
+  });
+});
+
+describe('insee-comparateur registry entry and sample', () => {
+  it('parses, with the Consultation finalité and an existing sample', () => {
+    expect(source).toMatchObject({ id: 'insee-comparateur', format: 'zip', finalite: 'Consultation', cleCommune: 'CODGEO' });
+    for (const p of source.echantillon) expect(existsSync(join(import.meta.dirname, '../..', p))).toBe(true);
+  });
+
+  it('runs on the bundled sample within its declared row count', async () => {
+    const files = source.echantillon.map((p) => join(import.meta.dirname, '../..', p));
+    const run = await runPipeline(pipeline, { source, files });
+    expect(run.read).toBeGreaterThanOrEqual(source.lignesEchantillon.min);
+    expect(run.read).toBeLessThanOrEqual(source.lignesEchantillon.max);
+    expect(run.projected + [...run.rejected.values()].reduce((a, b) => a + b, 0)).toBe(run.read);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * `dotation serve` and `dotation ingest`: the composition root. Configuration
+ * is read here once and passed down.
+ */
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { serve } from '@hono/node-server';
+import { loadConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { openStore, type Store } from './db/client.js';
+import { createApp } from './app.js';
+import { currentReleaseId } from './releases/repository.js';
+import { loadRegistry } from '../pipelines/framework/registry.js';
+import { ingest, IngestError, type IngestResult } from '../pipelines/framework/run.js';
+import { formatSummary } from '../pipelines/framework/report.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseInputs(specs: string[]): Map<string, string[]> {
+  const inputs = new Map<string, string[]>();
+  for (const spec of specs) {
+    const at = spec.indexOf('=');
+    if (at <= 0) throw new Error(`--input attend <source>=<chemin|url>, reçu « ${spec} »`);
+    const id = spec.slice(0, at);
+    inputs.set(id, [...(inputs.get(id) ?? []), spec.slice(at + 1)]);
+  }
+  return inputs;
+}
+
+async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(config);
+  try {
+    await store.migrate();
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function printSummary(result: Pick<IngestResult, 'sources'>, status: (source: string) => string): void {
+  process.stderr.write(`\n${formatSummary(result.sources.map((s) => ({ source: s.source, stats: s.stats, status: status(s.source) })))}\n`);
+}
+
+async function runIngest(store: Store, config: Config, options: { sources: string[]; sample?: boolean; input: string[]; departement: string[] }) {
+  const logger = createLogger(config.logLevel);
+  try {
+    const result = await ingest({
+      store, logger, registry: loadRegistry(join(config.projectRoot, 'data-sources.yaml')),
+      sources: options.sources, sample: options.sample, inputs: parseInputs(options.input), departements: options.departement,
+      projectRoot: config.projectRoot, cacheDir: config.cacheDir, duckdbPath: config.duckdbPath,
+    });
+    printSummary(result, () => 'publiée');
+    process.stderr.write(`Release ${result.releaseId} publiée.\n`);
+    return result;
+  } catch (error) {
+    if (error instanceof IngestError) {
+      printSummary(error, (s) => (s === error.sources.at(-1)?.source ? 'ÉCHEC' : 'annulée'));
+      process.stderr.write(`\nÉchec de l'ingestion, aucune release publiée (la release courante reste servie) :\n  ${error.message}\n`);
+    }
+    throw error;
+  }
+}
+
+const program = new Command('dotation').description('La dotation de données nationales de chaque commune');
+
+program.command('ingest')
+  .description('Ingère des sources et publie une nouvelle release (les autres sources sont reprises de la release courante)')
+  .argument('[sources...]', 'identifiants de data-sources.yaml (défaut : toutes)')
+  .option('--sample', 'utilise les échantillons réels embarqués (hors ligne)')
+  .addOption(new Option('--input <source=chemin|url>', 'lit une source depuis un fichier local ou un miroir (répétable)').default([]).argParser(collect))
+  .addOption(new Option('--departement <code>', 'limite aux départements donnés (répétable)').default([]).argParser(collect))
+  .action(async (sources: string[], options) => {
+    const config = loadConfig();
+    await withStore(config, (store) => runIngest(store, config, { sources, ...options }));
+  });
+
+program.command('serve')
+  .description('Sert l\'API ; ingère l\'échantillon embarqué si aucune release n\'existe encore')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const store = await openStore(config);
+    await store.migrate();
+    if (!(await currentReleaseId(store))) {
+      logger.info('aucune release : ingestion de l\'échantillon embarqué');
+      await runIngest(store, config, { sources: [], sample: true, input: [], departement: [] });
+    }
+    const registry = loadRegistry(join(config.projectRoot, 'data-sources.yaml'));
+    const app = createApp({ store, registry, releaseCheckMs: config.releaseCheckMs, logger });
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+      const base = config.publicUrl ?? `http://localhost:${info.port}`;
+      process.stdout.write([
+        `Dotation sert l'API sur ${base} (stockage : ${store.driver === 'pglite' ? `PGlite dans ${config.dataDir}` : 'PostgreSQL'})`,
+        `  ${base}/commune/35238/dotation`,
+        `  ${base}/communes?nom=saint-malo`,
+        `  ${base}/commune/35112   (commune fusionnée : redirection vers 35062)`,
+        `Documentation : ${base}/docs`,
+        '',
+      ].join('\n'));
+    });
+    const stop = async () => {
+      server.close();
+      await store.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+program.parseAsync().catch((error: Error) => {
+  if (!(error instanceof IngestError)) process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});

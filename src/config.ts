@@ -1,0 +1,51 @@
+/** Configuration, parsed once at the composition root and passed down (never read below it). */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const schema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: z.string().url().optional(),
+  /** How long a server trusts its idea of the current release before asking the store again. */
+  RELEASE_CHECK_MS: z.coerce.number().int().min(0).default(1000),
+});
+
+export interface Config {
+  databaseUrl?: string;
+  dataDir: string;
+  cacheDir: string;
+  duckdbPath: string;
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  publicUrl?: string;
+  releaseCheckMs: number;
+  projectRoot: string;
+}
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Configuration invalide:\n${lines}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    cacheDir: resolve(dataDir, 'cache'),
+    duckdbPath: resolve(dataDir, 'duckdb', 'ingest.duckdb'),
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL,
+    releaseCheckMs: e.RELEASE_CHECK_MS,
+    projectRoot: PROJECT_ROOT,
+  };
+}

@@ -1,0 +1,76 @@
+/** `/sources`, `/releases`, `/releases/current`, `/health`. */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App, AppDeps } from '../../app.js';
+import { listReleases } from '../../releases/repository.js';
+import { ApiError, problemResponses } from '../../http/problem.js';
+
+const sourceSchema = z.object({
+  id: z.string(), titre: z.string(), description: z.string(), producteur: z.string(),
+  licence: z.object({ id: z.string(), nom: z.string(), url: z.string() }),
+  finalite: z.string(), pageProducteur: z.string(), urls: z.array(z.string()), format: z.string(), millesimeDeclare: z.string(),
+  chargement: z.object({
+    id: z.number(), millesime: z.string(), chargeLe: z.string(),
+    lignes: z.object({ lues: z.number(), projetees: z.number(), rejetees: z.record(z.string(), z.number()) }),
+    fichiers: z.array(z.object({ url: z.string().optional(), path: z.string(), sha256: z.string(), bytes: z.number(), retrievedAt: z.string() })),
+  }).nullable(),
+}).openapi('Source');
+
+const releaseSchema = z.object({
+  id: z.string(), parentId: z.string().nullable(), creeeLe: z.string(), publieeLe: z.string().nullable(),
+  sources: z.array(z.object({ id: z.string(), chargement: z.number(), millesime: z.string(), chargeLe: z.string() })),
+}).openapi('Release');
+
+export function registerMetaRoutes(app: App, deps: AppDeps): void {
+  app.openapi(createRoute({
+    method: 'get', path: '/sources', tags: ['Méta'], summary: 'Les sources enregistrées et leur chargement dans la release courante',
+    responses: { 200: { description: 'Sources', content: { 'application/json': { schema: z.array(sourceSchema) } } } },
+  }), (c) => {
+    const release = c.get('release');
+    return c.json(deps.registry.map((s) => {
+      const load = release?.loads[s.id] ? release.loadInfo.get(release.loads[s.id]) : undefined;
+      return {
+        id: s.id, titre: s.titre, description: s.description, producteur: s.producteur, licence: s.licence, finalite: s.finalite,
+        pageProducteur: s.pageProducteur, urls: s.urls, format: s.format, millesimeDeclare: s.millesime,
+        chargement: load ? {
+          id: load.id, millesime: load.millesime, chargeLe: load.createdAt,
+          lignes: { lues: load.stats.read, projetees: load.stats.projected, rejetees: load.stats.rejected },
+          fichiers: load.provenance.files,
+        } : null,
+      };
+    }), 200);
+  });
+
+  app.openapi(createRoute({
+    method: 'get', path: '/releases/current', tags: ['Méta'], summary: 'La release servie',
+    responses: { 200: { description: 'Release', content: { 'application/json': { schema: releaseSchema } } }, ...problemResponses },
+  }), (c) => {
+    const release = c.get('release')!;
+    return c.json({
+      id: release.id, parentId: release.parentId, creeeLe: release.createdAt, publieeLe: release.publishedAt ?? null,
+      sources: Object.entries(release.loads).map(([id, loadId]) => {
+        const load = release.loadInfo.get(loadId)!;
+        return { id, chargement: loadId, millesime: load.millesime, chargeLe: load.createdAt };
+      }),
+    }, 200);
+  });
+
+  app.openapi(createRoute({
+    method: 'get', path: '/releases', tags: ['Méta'], summary: 'Toutes les releases, la plus récente d\'abord',
+    responses: { 200: { description: 'Releases', content: { 'application/json': { schema: z.array(z.object({ id: z.string(), parentId: z.string().nullable(), creeeLe: z.string() })) } } } },
+  }), async (c) => c.json((await listReleases(deps.store)).map((r) => ({ id: r.id, parentId: r.parentId, creeeLe: r.createdAt })), 200));
+
+  app.openapi(createRoute({
+    method: 'get', path: '/health', tags: ['Méta'], summary: 'État du service',
+    responses: {
+      200: { description: 'En service', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), release: z.string().nullable(), stockage: z.string() }) } } },
+      503: problemResponses[503],
+    },
+  }), async (c) => {
+    try {
+      await deps.store.query('SELECT 1');
+    } catch {
+      throw new ApiError('erreur-interne', 'Stockage injoignable');
+    }
+    return c.json({ status: 'ok' as const, release: c.get('release')?.id ?? null, stockage: deps.store.driver }, 200);
+  });
+}
