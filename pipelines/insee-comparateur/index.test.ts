@@ -171,7 +171,7 @@ describe('insee-comparateur format checks', () => {
 
   it('sets aside, with a reason, a code the COG does not know', async () => {
     const lines = readFileSync(DATA, 'utf8').split('\r\n');
-    lines.splice(2, 0, lines[1].replace(/^13055/, '97501').replace(/^(\d|[AB])+/, '97599'));
+    lines.splice(2, 0, lines[1].replace(/^13055/, '97599'));
     const file = join(dir, 'inconnu.CSV');
     writeFileSync(file, lines.join('\r\n'));
     const run = await runPipeline(pipeline, { source, files: [file, META] });

@@ -135,9 +135,10 @@ export function bindHeader(header: string[]): HeaderBinding {
   names.forEach((n, column) => {
     if (claimed.has(column) || n === '') return;
     // Columns we do not know are kept (nothing dropped silently) under their INSEE code.
-    const suffix = n.match(/(\d{2})$/);
+    // Census variables carry the year as a prefix (P22_POP0014, C22_…), others as a suffix (ETTOT24).
+    const yy = n.match(/^[PC](\d{2})_/)?.[1] ?? n.match(/(\d{2})$/)?.[1];
     uncatalogued.push({
-      id: n, variable: n, column, millesime: suffix ? year(suffix[1]) : null, unite: '', theme: 'autre', additif: false,
+      id: n, variable: n, column, millesime: yy ? year(yy) : null, unite: '', theme: 'autre', additif: false,
     });
   });
   return { codeColumn, indicators, uncatalogued, missing, millesimeRP: population.millesime };

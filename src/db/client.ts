@@ -95,9 +95,16 @@ export async function openPostgres(url: string): Promise<Store> {
         writable.on('finish', resolve);
         writable.on('error', reject);
       });
-      for await (const row of rows) {
-        if (!writable.write(csvLine(row))) await new Promise((r) => writable.once('drain', r));
-        total++;
+      try {
+        for await (const row of rows) {
+          if (!writable.write(csvLine(row))) await new Promise((r) => writable.once('drain', r));
+          total++;
+        }
+      } catch (error) {
+        // Abort the COPY (CopyFail) so that the connection goes back to the pool usable.
+        writable.destroy(error as Error);
+        await done.catch(() => {});
+        throw error;
       }
       writable.end();
       await done;

@@ -2,12 +2,40 @@
  * IGN products come as .7z, the QPV as .zip: both are unpacked with the 7-Zip
  * binary shipped by 7zip-bin (through 7zip-min) into the run's scratch folder.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import _7z from '7zip-min';
 
+export type SniffedFormat = '7z' | 'zip' | 'gzip' | 'sqlite' | 'shp' | 'json' | 'unknown';
+
+/**
+ * The format of a file from its first bytes: downloads may be cached under a
+ * name without extension (data.gouv `…/datasets/r/<uuid>` resources).
+ */
+export function sniffFormat(file: string): SniffedFormat {
+  const fd = openSync(file, 'r');
+  const head = Buffer.alloc(64);
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, 64, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const b = head.subarray(0, n);
+  if (b.length >= 6 && b[0] === 0x37 && b[1] === 0x7a && b[2] === 0xbc && b[3] === 0xaf && b[4] === 0x27 && b[5] === 0x1c) return '7z';
+  if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) return 'zip';
+  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+  if (b.subarray(0, 16).toString('latin1') === 'SQLite format 3\0') return 'sqlite';
+  if (b.length >= 4 && b.readUInt32BE(0) === 9994) return 'shp';
+  const text = b.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  if (text.startsWith('{') || text.startsWith('[')) return 'json';
+  return 'unknown';
+}
+
 export function isArchive(file: string): boolean {
-  return /\.(7z|zip)$/i.test(file);
+  if (/\.(7z|zip)$/i.test(file)) return true;
+  const f = sniffFormat(file);
+  return f === '7z' || f === 'zip';
 }
 
 /** Unpacks `archive` into a new folder under `workDir` and returns that folder. */

@@ -1,0 +1,105 @@
+/**
+ * Projection of commune contours: one record per current commune (or
+ * arrondissement municipal) with its contour, a point inside it, its bbox and
+ * its geodesic area. Polygons of communes merged since the source's COG are
+ * unioned into the commune they form today.
+ */
+import { featureCollection, union } from '@turf/turf';
+import type { CommuneRecord, FieldSchema } from '../framework/types.js';
+import type { Referential } from '../../src/domain/referential.js';
+import { roundPositions } from '../../src/geo/crs.js';
+import { type Areal, bbox, pointInside, surface } from '../../src/geo/measure.js';
+
+export interface ContourPart {
+  /** Commune code as written in the source. */
+  code: string;
+  nom?: string;
+  geometry: Areal;
+}
+
+export const FIELDS: FieldSchema[] = [
+  { name: 'code', type: 'string', description: 'Code INSEE de la commune (COG du millésime servi)' },
+  { name: 'nom', type: 'string' },
+  { name: 'centreLon', type: 'number', description: 'Longitude d\'un point intérieur au contour (WGS84)', unit: '°' },
+  { name: 'centreLat', type: 'number', description: 'Latitude d\'un point intérieur au contour (WGS84)', unit: '°' },
+  { name: 'bboxOuest', type: 'number', unit: '°' },
+  { name: 'bboxSud', type: 'number', unit: '°' },
+  { name: 'bboxEst', type: 'number', unit: '°' },
+  { name: 'bboxNord', type: 'number', unit: '°' },
+  { name: 'surfaceM2', type: 'number', description: 'Aire géodésique (ellipsoïde GRS80)', unit: 'm²' },
+  { name: 'surfaceKm2', type: 'number', description: 'Aire géodésique (ellipsoïde GRS80)', unit: 'km²' },
+  { name: 'codesSource', type: 'string', description: 'Codes de la source dont les contours forment celui-ci, séparés par « ; »' },
+  { name: 'recode', type: 'boolean', description: 'Vrai quand le contour vient de codes d\'un COG antérieur (fusion, changement de code)' },
+];
+
+export function isAreal(g: GeoJSON.Geometry | null): g is Areal {
+  return g?.type === 'Polygon' || g?.type === 'MultiPolygon';
+}
+
+/** Union of the parts (the polygons of communes merged since). */
+export function unionParts(parts: Areal[]): { geometry: Areal; unioned: boolean } {
+  if (parts.length === 1) return { geometry: parts[0], unioned: false };
+  try {
+    const merged = union(featureCollection(parts.map((geometry) => ({ type: 'Feature' as const, properties: {}, geometry }))));
+    if (merged && isAreal(merged.geometry)) return { geometry: merged.geometry, unioned: true };
+  } catch {
+    // Degenerate input for the clipper: keep every part rather than lose one.
+  }
+  const polygons = parts.flatMap((g) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates));
+  return { geometry: { type: 'MultiPolygon', coordinates: polygons }, unioned: false };
+}
+
+export function buildContourRecord(target: string, parts: ContourPart[], referential: Referential): CommuneRecord {
+  const { geometry: raw } = unionParts(parts.map((p) => p.geometry));
+  const geometry = roundPositions(raw, 7);
+  const entry = referential.commune(target);
+  const nom = entry?.nom ?? parts[0].nom ?? null;
+  const centre = pointInside(geometry);
+  const box = bbox(geometry);
+  const area = surface(geometry);
+  const sourceCodes = [...new Set(parts.map((p) => p.code))].sort();
+  const rekeyed = sourceCodes.some((c) => c !== target);
+  const data: Record<string, unknown> = {
+    code: target,
+    nom,
+    centre: { type: 'Point', coordinates: [round(centre[0]), round(centre[1])] },
+    bbox: box.map(round),
+    surface: area,
+    codesSource: sourceCodes,
+    recode: rekeyed,
+  };
+  if (entry?.type === 'arrondissement-municipal' && entry.parent) data.commune = entry.parent;
+  if (rekeyed) {
+    // The pack says which former communes the contour is made of.
+    data.recodage = {
+      cog: referential.millesime,
+      depuis: sourceCodes.filter((c) => c !== target).map((c) => ({
+        code: c,
+        nom: parts.find((p) => p.code === c)?.nom ?? referential.formerCodesOf(target).find((e) => e.ancienCode === c)?.ancienNom ?? null,
+      })),
+    };
+  }
+  return {
+    code: target,
+    data,
+    rows: [{
+      code: target,
+      nom,
+      centreLon: round(centre[0]),
+      centreLat: round(centre[1]),
+      bboxOuest: round(box[0]),
+      bboxSud: round(box[1]),
+      bboxEst: round(box[2]),
+      bboxNord: round(box[3]),
+      surfaceM2: area.m2,
+      surfaceKm2: area.km2,
+      codesSource: sourceCodes.join(';'),
+      recode: rekeyed,
+    }],
+    features: [{ type: 'Feature', properties: { code: target, nom, surfaceKm2: area.km2 }, geometry }],
+  };
+}
+
+function round(v: number): number {
+  return Math.round(v * 1e7) / 1e7;
+}

@@ -1,0 +1,179 @@
+/**
+ * Stage and check a results file with DuckDB.
+ *
+ * The header is read and checked by name in Node (it can be shorter than the
+ * rows); DuckDB then reads the rows with one declared VARCHAR column per
+ * field (`c0`…`cN`, no type guessing: `01`, `2A`, `ZA` stay text), and SQL
+ * checks every count and percentage before anything is projected. cp1252
+ * files are first converted to UTF-8 in the work directory, streaming:
+ * DuckDB only knows UTF-8 and Latin-1, and Latin-1 would garble `œ`, `’`, `€`.
+ */
+import { createReadStream, createWriteStream, closeSync, openSync, readSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import iconv from 'iconv-lite';
+import { parse } from 'csv-parse/sync';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { SourceError } from '../framework/errors.js';
+import { COUNT_FIELDS, readLayout, LayoutProblem, type BlockField, type CountField, type Layout } from './layout.js';
+
+export async function toUtf8(path: string, encoding: string, workDir: string, tag: string): Promise<string> {
+  if (encoding.toLowerCase() === 'utf-8') return path;
+  const target = join(workDir, `${tag}-${basename(path)}.utf8`);
+  await pipeline(createReadStream(path), iconv.decodeStream(encoding), iconv.encodeStream('utf8'), createWriteStream(target));
+  return target;
+}
+
+/** First lines of a UTF-8 file, reading only what is needed. */
+export function firstLines(path: string, count: number): string[] {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let offset = 0;
+    let newlines = 0;
+    const buffer = Buffer.alloc(256 * 1024);
+    while (newlines < count) {
+      const n = readSync(fd, buffer, 0, buffer.length, offset);
+      if (n === 0) break;
+      const chunk = Buffer.from(buffer.subarray(0, n));
+      for (const byte of chunk) if (byte === 0x0a) newlines++;
+      chunks.push(chunk);
+      offset += n;
+    }
+    return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, count);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function splitFields(line: string): string[] {
+  if (!line) return [];
+  const [fields] = parse(line, { delimiter: ';', relax_quotes: true, relax_column_count: true }) as string[][];
+  return (fields ?? []).map((f) => f.trim());
+}
+
+/** Header and first row → layout, with header drift reported as a SourceError. */
+export function layoutOf(sourceId: string, path: string, name: string): Layout {
+  const [header, first] = firstLines(path, 2);
+  try {
+    return readLayout(splitFields(header ?? ''), first ? splitFields(first).length : undefined);
+  } catch (e) {
+    if (e instanceof LayoutProblem) throw new SourceError(sourceId, name, e.message, e.line, e.column);
+    throw e;
+  }
+}
+
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+export async function stageFile(
+  duckdb: DuckDBConnection, sourceId: string, table: string, path: string, name: string, layout: Layout,
+): Promise<void> {
+  const columns = Array.from({ length: layout.columnCount }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  // null_padding: législatives rows may stop after the last candidate actually standing.
+  const read = `read_csv(${sqlString(path)}, delim=';', header=false, skip=1, auto_detect=false, quote='"', escape='"', null_padding=true, columns={${columns}})`;
+  try {
+    await duckdb.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${read}`);
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    const line = message.match(/Line: (\d+)/)?.[1];
+    const detail = message.split('\n').find((l) => /Expected Number of Columns|Error/.test(l)) ?? message;
+    throw new SourceError(sourceId, name, `lecture CSV impossible : ${detail.trim()}`, line ? Number(line) : undefined);
+  }
+}
+
+const text = (col: number | undefined): string => (col === undefined ? 'NULL' : `nullif(trim(c${col}), '')`);
+const integer = (col: number | undefined): string => (col === undefined ? 'NULL' : `TRY_CAST(nullif(trim(c${col}), '') AS BIGINT)`);
+const isBlank = (col: number): string => `(coalesce(trim(c${col}), '') = '')`;
+const notInteger = (col: number): string => `(NOT ${isBlank(col)} AND TRY_CAST(trim(c${col}) AS BIGINT) IS NULL)`;
+// Percentages come as `98,10%`, `98,10` or `98.10`: all accepted.
+const notPercent = (col: number): string => `(NOT ${isBlank(col)} AND NOT regexp_full_match(trim(c${col}), '-?[0-9]+([.,][0-9]+)? ?%?'))`;
+
+/** A block is standing in a row when any of its identifying cells or its votes is filled. */
+function blockPresent(b: Layout['blocks'][number]): string {
+  const cols = (['panneau', 'nom', 'liste', 'voix'] as BlockField[]).map((f) => b.columns[f]).filter((c) => c !== undefined) as number[];
+  return `(${cols.map((c) => `NOT ${isBlank(c)}`).join(' OR ')})`;
+}
+
+interface Check { sql: string; column: number; problem: string }
+
+function checks(layout: Layout): Check[] {
+  const out: Check[] = [];
+  for (const f of COUNT_FIELDS) {
+    const col = layout.fixed[f]!;
+    out.push({ sql: `(${isBlank(col)} OR ${notInteger(col)})`, column: col, problem: 'nombre entier attendu' });
+  }
+  for (const key of ['dep', 'commune', 'circo'] as const) {
+    const col = layout.fixed[key];
+    if (col === undefined) continue;
+    if (key === 'circo' && layout.kind === 'communes') continue;
+    out.push({ sql: isBlank(col), column: col, problem: 'code vide' });
+  }
+  for (const col of layout.percentColumns) out.push({ sql: notPercent(col), column: col, problem: 'pourcentage attendu (98,10% ou 98.10)' });
+  for (const b of layout.blocks) {
+    const voix = b.columns.voix!;
+    out.push({ sql: `(${blockPresent(b)} AND (${isBlank(voix)} OR ${notInteger(voix)}))`, column: voix, problem: 'nombre de voix entier attendu' });
+  }
+  return out;
+}
+
+/** First offending cell in file order → SourceError naming line and column. */
+export async function checkValues(
+  duckdb: DuckDBConnection, sourceId: string, table: string, name: string, layout: Layout,
+): Promise<void> {
+  const all = checks(layout);
+  const cases = all.map((c, i) => `WHEN ${c.sql} THEN ${i}`).join(' ');
+  const result = await duckdb.runAndReadAll(
+    `SELECT rowid, CASE ${cases} END AS k FROM ${table} WHERE (${all.map((c) => c.sql).join(' OR ')}) ORDER BY rowid LIMIT 1`,
+  );
+  const row = result.getRowsJS()[0];
+  if (!row) return;
+  const check = all[Number(row[1])];
+  const value = await duckdb.runAndReadAll(`SELECT c${check.column} FROM ${table} WHERE rowid = ${Number(row[0])}`);
+  throw new SourceError(
+    sourceId, name, `${check.problem}, trouvé « ${String(value.getRowsJS()[0]?.[0] ?? '')} »`, Number(row[0]) + 2,
+    layout.columnNames[check.column] ?? check.column + 1,
+  );
+}
+
+/** Typed projection of the staged table, one alias per figure (`v3` = votes of block 3). */
+export function typedSql(table: string, layout: Layout): string {
+  const f = layout.fixed;
+  const parts = [
+    'rowid + 2 AS line', `${text(f.dep)} AS dep`, `${text(f.commune)} AS commune`, `${text(f.communeLabel)} AS commune_label`,
+    `${text(f.circo)} AS circo`, `${text(f.circoLabel)} AS circo_label`,
+    ...COUNT_FIELDS.map((k) => `${integer(f[k])} AS ${k}`),
+  ];
+  for (const b of layout.blocks) {
+    const c = b.columns;
+    const n = b.number;
+    parts.push(
+      `${text(c.panneau)} AS pa${n}`, `${text(c.nuance)} AS nu${n}`, `${text(c.nom)} AS no${n}`, `${text(c.prenom)} AS pr${n}`,
+      `${text(c.sexe)} AS sx${n}`, `${text(c.liste)} AS li${n}`, `${text(c.listeAbregee)} AS la${n}`, `${text(c.elu)} AS el${n}`,
+      `CASE WHEN ${blockPresent(b)} THEN ${integer(c.voix)} END AS v${n}`,
+    );
+  }
+  return `SELECT ${parts.join(', ')} FROM ${table}`;
+}
+
+/** Fixed aliases before the blocks in `typedSql`, and the aliases per block. */
+export const TYPED_FIXED = 6 + COUNT_FIELDS.length;
+export const TYPED_PER_BLOCK = 9;
+
+export type Totals = Record<CountField | 'voix' | 'lignes', number>;
+
+export function emptyTotals(): Totals {
+  return { lignes: 0, inscrits: 0, abstentions: 0, votants: 0, blancs: 0, nuls: 0, exprimes: 0, voix: 0 };
+}
+
+/** Totals of the whole file, summed by DuckDB independently of the projection. */
+export async function fileTotals(duckdb: DuckDBConnection, table: string, layout: Layout): Promise<Totals> {
+  const voix = layout.blocks.map((b) => `coalesce(v${b.number}, 0)`).join(' + ');
+  const sql = `SELECT count(*), ${COUNT_FIELDS.map((k) => `coalesce(sum(${k}), 0)`).join(', ')}, coalesce(sum(${voix}), 0) FROM (${typedSql(table, layout)})`;
+  const [row] = (await duckdb.runAndReadAll(sql)).getRowsJS();
+  const values = row.map((v) => Number(v));
+  const totals = emptyTotals();
+  totals.lignes = values[0];
+  COUNT_FIELDS.forEach((k, i) => { totals[k] = values[i + 1]; });
+  totals.voix = values[COUNT_FIELDS.length + 1];
+  return totals;
+}

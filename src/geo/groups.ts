@@ -1,0 +1,37 @@
+/**
+ * Keeps items until their group is complete, with group sizes known from a
+ * first pass: a source sorted by commune then never holds more than one
+ * commune's features in memory, and an unsorted one at worst holds them all.
+ */
+export class GroupCollector<T> {
+  private readonly pending = new Map<string, T[]>();
+  private held = 0;
+  /** Largest number of items held at once (reported by benches). */
+  peak = 0;
+
+  constructor(private readonly expected: Map<string, number>) {}
+
+  /** Adds an item; returns the group's items when it is complete. */
+  add(key: string, item: T): T[] | undefined {
+    const size = this.expected.get(key) ?? 1;
+    if (size <= 1 && !this.pending.has(key)) return [item];
+    const list = this.pending.get(key) ?? [];
+    list.push(item);
+    this.held++;
+    if (this.held > this.peak) this.peak = this.held;
+    if (list.length >= size) {
+      this.pending.delete(key);
+      this.held -= list.length;
+      return list;
+    }
+    this.pending.set(key, list);
+    return undefined;
+  }
+
+  /** Groups still incomplete (the file changed between passes, or a count was wrong). */
+  *leftovers(): Generator<[string, T[]]> {
+    for (const entry of this.pending) yield entry;
+    this.pending.clear();
+    this.held = 0;
+  }
+}

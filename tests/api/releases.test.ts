@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.js';
+import { SourceError } from '../../pipelines/framework/errors.js';
+import { sourceDefinitionSchema, type SourceDefinition } from '../../pipelines/framework/registry.js';
+import type { CommuneRecord, SourcePipeline } from '../../pipelines/framework/types.js';
+import { storeKinds } from '../helpers/stores.js';
+import { ingestForTest, registry } from '../helpers/ingest.js';
+
+const testSource = (id: string): SourceDefinition => sourceDefinitionSchema.parse({
+  id,
+  titre: `Jeu d'essai ${id}`,
+  description: 'Jeu de test du mécanisme de release.',
+  producteur: 'Dotation (tests)',
+  licence: { id: 'etalab-2.0', nom: 'Licence Ouverte 2.0', url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence' },
+  pageProducteur: 'https://example.org/essai',
+  urls: ['https://example.org/essai.csv'],
+  format: 'csv',
+  millesime: '2025',
+  finalite: 'Consultation',
+  cleCommune: 'code',
+  lignesAttendues: { min: 1, max: 10 },
+  echantillon: ['samples/cog/v_mvt_commune_2024.csv'],
+  lignesEchantillon: { min: 1, max: 10 },
+});
+
+function pipeline(records: CommuneRecord[], failAfter?: Error): SourcePipeline {
+  return {
+    id: 'essai',
+    async run(ctx) {
+      async function* communes() {
+        for (const r of records) {
+          ctx.report.read();
+          ctx.report.projected();
+          yield r;
+        }
+        if (failAfter) throw failAfter;
+      }
+      return { communes: communes(), fields: [{ name: 'indicateur', type: 'string' }, { name: 'valeur', type: 'number' }] };
+    },
+  };
+}
+
+const rennes = (valeur: number): CommuneRecord => ({ code: '35238', data: { valeur }, rows: [{ indicateur: 'essai', valeur }] });
+
+for (const kind of storeKinds) {
+  describe(`releases on ${kind.name}`, () => {
+    let app: App;
+    let store: Awaited<ReturnType<typeof kind.open>>;
+    const testRegistry = [...registry.filter((s) => s.id === 'cog'), testSource('essai'), testSource('autre')];
+    const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
+    const snapshot = async () => Promise.all(['/releases/current', '/commune/35238/dotation', '/commune/35238/datasets/essai', '/commune/35238/datasets/essai.csv', '/sources']
+      .map(async (p) => { const r = await get(p); return `${r.status} ${r.headers.get('etag')} ${await r.text()}`; }));
+
+    beforeAll(async () => {
+      store = await kind.open();
+      await ingestForTest(store, { registry: testRegistry, sources: ['cog', 'essai'], sample: true, pipelines: { essai: pipeline([rennes(1), { code: '2A004', data: { valeur: 2 } }]) } });
+      app = createApp({ store, registry: testRegistry, releaseCheckMs: 0 });
+    });
+    afterAll(() => store.dispose());
+
+    it('serves each registered dataset with its status and provenance in the dotation', async () => {
+      const body = await (await get('/commune/35238/dotation')).json();
+      const byId = Object.fromEntries(body.datasets.map((d: { id: string }) => [d.id, d]));
+      expect(byId.essai).toMatchObject({ statut: 'available', millesime: '2025', finalite: 'Consultation', donnees: { valeur: 1 }, liens: { csv: '/commune/35238/datasets/essai.csv' } });
+      expect(byId.essai.provenance.fichiers[0]).toMatchObject({ path: 'samples/cog/v_mvt_commune_2024.csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(byId.autre.statut).toBe('not-ingested');
+      expect(byId.cog).toMatchObject({ statut: 'available', millesime: '2026' });
+      expect(body.release.id).toBe((await (await get('/releases/current')).json()).id);
+      const other = await (await get('/commune/35004/dotation')).json();
+      expect(other.datasets.find((d: { id: string }) => d.id === 'essai').statut).toBe('no-data-for-commune');
+      expect((await get('/commune/35004/datasets/essai')).status).toBe(404);
+    });
+
+    it('serves a dataset as JSON and as CSV in its declared columns', async () => {
+      expect(await (await get('/commune/35238/datasets/essai')).json()).toMatchObject({ dataset: 'essai', millesime: '2025', donnees: { valeur: 1 } });
+      const csv = await get('/commune/35238/datasets/essai.csv');
+      expect(csv.headers.get('content-type')).toContain('text/csv');
+      expect(await csv.text()).toBe('indicateur,valeur\nessai,1\n');
+    });
+
+    it('leaves the current release and every response byte-identical when a source fails mid-run', async () => {
+      const before = await snapshot();
+      const broken = new SourceError('essai', 'essai.csv', 'valeur non numérique « abc »', 3, 'valeur');
+      await expect(ingestForTest(store, { registry: testRegistry, sources: ['essai'], sample: true, pipelines: { essai: pipeline([rennes(5)], broken) } }))
+        .rejects.toThrow(/essai\.csv, ligne 3, colonne valeur/);
+      await expect(ingestForTest(store, { registry: testRegistry, sources: ['essai'], sample: true, pipelines: { essai: pipeline([rennes(6), { code: '99999', data: {} }]) } }))
+        .rejects.toThrow(/99999/);
+      expect(await snapshot()).toEqual(before);
+      const [{ n }] = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM commune_datasets WHERE load_id IN (SELECT id FROM loads WHERE status = \'failed\')');
+      expect(n).toBe(0);
+    });
+
+    it('publishes a new release replacing only the ingested sources', async () => {
+      const before = await (await get('/releases/current')).json();
+      const etag = (await get('/commune/35238/datasets/essai')).headers.get('etag')!;
+      const result = await ingestForTest(store, { registry: testRegistry, sources: ['essai'], sample: true, pipelines: { essai: pipeline([rennes(7)]) } });
+      const after = await (await get('/releases/current')).json();
+      expect(after.id).toBe(result.releaseId);
+      expect(after.parentId).toBe(before.id);
+      const load = (r: { sources: { id: string; chargement: number }[] }, id: string) => r.sources.find((s) => s.id === id)?.chargement;
+      expect(load(after, 'cog')).toBe(load(before, 'cog'));
+      expect(load(after, 'essai')).not.toBe(load(before, 'essai'));
+      const res = await get('/commune/35238/datasets/essai', { 'if-none-match': etag });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ donnees: { valeur: 7 } });
+      expect((await (await get('/releases')).json()).length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('answers a storage failure with a 500 problem that echoes nothing internal', async () => {
+      const broken = await kind.open();
+      await ingestForTest(broken, { registry: testRegistry, sources: ['cog'] });
+      const brokenApp = createApp({ store: broken, registry: testRegistry, releaseCheckMs: 0 });
+      expect((await brokenApp.request('/commune/35238')).status).toBe(200);
+      await broken.query('DROP TABLE current_release');
+      const res = await brokenApp.request('/commune/35238/dotation');
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(text).toContain('"requestId"');
+      expect(text).not.toMatch(/current_release|relation|does not exist/);
+      await broken.dispose();
+    });
+  });
+}
