@@ -131,7 +131,9 @@ export function displayName(c: Candidate): string {
 }
 
 function resultat(c: Candidate, t: Tally, election: Election): CandidatResultat {
-  const out: CandidatResultat = { numeroPanneau: c.numeroPanneau, candidat: displayName(c) };
+  const out: CandidatResultat = {
+    numeroPanneau: c.numeroPanneau, candidat: displayName(c), voix: 0, pourcentageVoixExprimes: null, pourcentageVoixInscrits: null,
+  };
   if (election.type === 'europeennes') {
     out.liste = c.liste;
     out.listeAbregee = c.listeAbregee;

@@ -97,7 +97,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const departements = options.departements ?? [];
   const fetchOptions: FetchOptions = {
     cacheDir: options.cacheDir,
-    allowedHosts: [...new Set(registry.flatMap((s) => s.urls.map((u) => new URL(u).hostname)))],
+    // Registry hosts, plus the mirrors the operator names explicitly with --input.
+    allowedHosts: [...new Set([
+      ...registry.flatMap((s) => s.urls.map((u) => new URL(u).hostname)),
+      ...[...(options.inputs?.values() ?? [])].flat().filter((spec) => /^https?:\/\//.test(spec)).map((spec) => new URL(spec).hostname),
+    ])],
     maxBytes: 20 * 1024 ** 3,
     ...options.fetch,
   };

@@ -1,0 +1,28 @@
+/**
+ * Child process of the HTTP benchmarks: serves either the real app on the
+ * current release, or a bare Hono JSON route (the baseline), on PORT.
+ */
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { openStore } from '../src/db/client.js';
+import { loadRegistry } from '../pipelines/framework/registry.js';
+
+const mode = process.argv[2];
+const port = Number(process.env.PORT);
+if (mode === 'bare') {
+  const bare = new Hono();
+  const body = { code: '35238', nom: 'Rennes', codesPostaux: ['35000', '35200', '35700'], population: 230890 };
+  bare.get('/commune/:code', (c) => c.json({ ...body, code: c.req.param('code') }));
+  serve({ fetch: bare.fetch, port }, () => process.stdout.write('ready\n'));
+} else {
+  const config = loadConfig();
+  const store = await openStore(config);
+  await store.migrate();
+  const app = createApp({ store, registry: loadRegistry(join(config.projectRoot, 'data-sources.yaml')), releaseCheckMs: config.releaseCheckMs });
+  // Warm the per-release referential before measuring.
+  await app.request('/commune/35238');
+  serve({ fetch: app.fetch, port }, () => process.stdout.write('ready\n'));
+}
