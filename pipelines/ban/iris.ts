@@ -18,6 +18,14 @@ interface CommuneIris {
   parts?: { zone: number; rings: PolygonCoords }[];
 }
 
+export interface IrisView {
+  zonesOf(commune: string): { code: string; nom: string | null }[];
+  covers(commune: string): boolean;
+  readonly counts: IrisCounts['counts'];
+  readonly outside: IrisCounts['outside'];
+  readonly unlocated: IrisCounts['unlocated'];
+}
+
 export interface IrisCounts {
   /** commune → IRIS code → addresses. */
   counts: Map<string, Map<string, number>>;
@@ -48,9 +56,11 @@ export function polygonContains(rings: PolygonCoords, x: number, y: number): boo
   return true;
 }
 
-export class IrisLocator {
+export class IrisLocator implements IrisView {
   private readonly communes = new Map<string, CommuneIris>();
-  readonly result: IrisCounts = { counts: new Map(), outside: new Map(), unlocated: new Map() };
+  readonly counts: IrisCounts['counts'] = new Map();
+  readonly outside: IrisCounts['outside'] = new Map();
+  readonly unlocated: IrisCounts['unlocated'] = new Map();
 
   /**
    * `records` are the `iris-contours` dataset: one record per commune whose
@@ -110,7 +120,7 @@ export class IrisLocator {
     let code: string | undefined;
     if (iris.zones.length === 1) code = iris.zones[0].code;
     else if (lon === null || lat === null || !Number.isFinite(lon) || !Number.isFinite(lat)) {
-      bump(this.result.unlocated);
+      bump(this.unlocated);
       return;
     } else if (iris.index && iris.parts) {
       for (const i of iris.index.search(lon, lat, lon, lat)) {
@@ -121,11 +131,11 @@ export class IrisLocator {
       }
     }
     if (code === undefined) {
-      bump(this.result.outside);
+      bump(this.outside);
       return;
     }
-    let perCommune = this.result.counts.get(commune);
-    if (!perCommune) this.result.counts.set(commune, (perCommune = new Map()));
+    let perCommune = this.counts.get(commune);
+    if (!perCommune) this.counts.set(commune, (perCommune = new Map()));
     perCommune.set(code, (perCommune.get(code) ?? 0) + 1);
   }
 

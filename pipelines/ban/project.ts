@@ -7,7 +7,7 @@ import type { Referential } from '../../src/domain/referential.js';
 import type { CommuneRecord } from '../framework/types.js';
 import { REJECT_MALFORMED, REJECT_SPLIT, REJECT_UNKNOWN } from './codes.js';
 import type { GroupRow } from './stage.js';
-import type { IrisCounts } from './iris.js';
+import type { IrisView } from './iris.js';
 
 /** Label for an empty `type_position` / `source_*` in the breakdowns. */
 export const NON_RENSEIGNE = 'non renseigné';
@@ -100,7 +100,7 @@ export interface Projection {
 
 export function projectGroups(
   groups: GroupRow[], referential: Referential,
-  options: { codeSources: Map<string, string[]>; iris?: IrisCounts & { zonesOf(code: string): { code: string; nom: string | null }[]; covers(code: string): boolean } },
+  options: { iris?: IrisView } = {},
 ): Projection {
   const communes = new Map<string, GroupRow>();
   const deleguees = new Map<string, GroupRow[]>();
@@ -136,7 +136,7 @@ export function projectGroups(
   const records: CommuneRecord[] = [];
   const byCode = new Map<string, BanCommuneData>();
   for (const [code, g] of communes) {
-    const data: BanCommuneData = { nom: referential.commune(code)?.nom ?? g.nomCommune, ...statsOf(g), codesSource: options.codeSources.get(code) ?? [code] };
+    const data: BanCommuneData = { nom: referential.commune(code)?.nom ?? g.nomCommune, ...statsOf(g), codesSource: g.codesSource };
     const parts = (deleguees.get(code) ?? []).sort((a, b) => (a.deleguee ?? '').localeCompare(b.deleguee ?? ''));
     const named = parts.filter((d) => d.deleguee !== null);
     if (named.length) {

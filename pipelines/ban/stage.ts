@@ -20,6 +20,8 @@ export interface GroupRow {
   deleguee: string | null;
   nomDeleguee: string | null;
   nomCommune: string | null;
+  /** `code_insee` values of the file grouped here (several after a merger). */
+  codesSource: string[];
   adresses: number;
   voies: number;
   lieuxDits: number;
@@ -105,7 +107,8 @@ SELECT cle, grouping(code_insee_ancienne_commune)::INTEGER AS niveau, code_insee
   count(DISTINCT nom_ld)::BIGINT AS lieux_dits,
   count(*) FILTER (WHERE certification_commune = '1')::BIGINT AS certifiees,
   count(*) FILTER (WHERE lon IS NULL OR lat IS NULL)::BIGINT AS sans_position,
-  list(DISTINCT code_postal ORDER BY code_postal) FILTER (WHERE code_postal IS NOT NULL) AS codes_postaux,
+  list(DISTINCT code_postal) FILTER (WHERE code_postal IS NOT NULL) AS codes_postaux,
+  list(DISTINCT code_insee) FILTER (WHERE code_insee IS NOT NULL) AS codes_source,
   histogram(coalesce(type_position, '')) AS par_type_position,
   histogram(coalesce(source_position, '')) AS par_source_position,
   histogram(coalesce(source_nom_voie, '')) AS par_source_nom_voie,
@@ -129,6 +132,7 @@ GROUP BY GROUPING SETS ((cle), (cle, code_insee_ancienne_commune))`;
       deleguee: (r.deleguee as string | null) ?? null,
       nomDeleguee: (r.nom_deleguee as string | null) ?? null,
       nomCommune: (r.nom_commune as string | null) ?? null,
+      codesSource: ((r.codes_source as string[] | null) ?? []).map(String).sort(),
       adresses: Number(r.adresses),
       voies: Number(r.voies),
       lieuxDits: Number(r.lieux_dits),

@@ -14,7 +14,7 @@ const reference = (JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/r
 describe('IGN shapefiles inside 7z archives', () => {
   it('unpacks, reads .prj/.cpg and reprojects real Réunion polygons from RGR92 / UTM 40S', async () => {
     const work = mkdtempSync(join(tmpdir(), 'shp-'));
-    const found = await expandInputs([join(fixtures, 'ADMIN-EXPRESS-COG_3-2__SHP_RGR92UTM40S_REU_2023-05-03_extrait.7z')], work, (n) => /^COMMUNE\.shp$/i.test(n));
+    const found = await expandInputs([join(fixtures, 'ADMIN-EXPRESS-COG_SHP_RGR92UTM40S_REU_extrait-974.7z')], work, (n) => /^COMMUNE\.shp$/i.test(n));
     expect(found).toHaveLength(1);
     const info = inspectShapefile(found[0].file);
     expect(info.epsg).toBe(2975);

@@ -1,0 +1,13 @@
+// autocannon ships no types; the benchmarks use a small part of its API.
+declare module 'autocannon' {
+  interface Result {
+    requests: { total: number; average: number };
+    latency: { p50: number; p99: number };
+    errors: number; timeouts: number; non2xx: number;
+  }
+  interface Options {
+    url: string; connections?: number; duration?: number;
+    requests?: { setupRequest?: (req: { path: string }) => { path: string } }[];
+  }
+  export default function autocannon(options: Options): Promise<Result>;
+}

@@ -1,0 +1,114 @@
+/**
+ * Base Adresse Nationale, legacy "csv" export (sources.md §1.2): per-commune
+ * summaries (addresses, voies, lieux-dits, certification, postal codes, position
+ * types and sources, commune-déléguée breakdown, PLM roll-up, IRIS counts when
+ * the IRIS contours are in the release) and every address in the bulk table
+ * `ban_adresses`, from which the API streams `ban.csv` and `ban.geojson`.
+ *
+ * Reads a national file (`adresses-france.csv.gz`, multi-member gzip) or
+ * per-département files; `--departement` filters rows on the commune code.
+ */
+import { registerLoadTable } from '../framework/load.js';
+import { GateError } from '../framework/errors.js';
+import type { FieldSchema, Scalar, SourcePipeline } from '../framework/types.js';
+import { codeMappings, stageCodeMap } from './codes.js';
+import { BAN_COLUMNS, checkBanHeader } from './columns.js';
+import { IrisLocator } from './iris.js';
+import { projectGroups } from './project.js';
+import { aggregate, locateBadValue, streamAddresses } from './stage.js';
+
+export const BAN_TABLE = 'ban_adresses';
+registerLoadTable(BAN_TABLE);
+
+const CODE_INSEE = BAN_COLUMNS.indexOf('code_insee');
+const LON = BAN_COLUMNS.indexOf('lon');
+const LAT = BAN_COLUMNS.indexOf('lat');
+
+/** Columns of `ban.csv` (the export's own), for the pack's datapackage.json. */
+export const FIELDS: FieldSchema[] = BAN_COLUMNS.map((name) => {
+  const type: FieldSchema['type'] = name === 'numero' || name === 'certification_commune' ? 'integer'
+    : ['x', 'y', 'lon', 'lat'].includes(name) ? 'number' : 'string';
+  const descriptions: Partial<Record<string, string>> = {
+    id: "Clé d'interopérabilité <INSEE>_<voie>_<numéro>[_<suffixe>]",
+    code_insee: 'Commune (arrondissement municipal pour Paris, Lyon, Marseille)',
+    code_insee_ancienne_commune: 'Commune déléguée ou associée',
+    x: 'Abscisse en projection légale du territoire (Lambert-93 en métropole)',
+    y: 'Ordonnée en projection légale du territoire',
+    lon: 'Longitude WGS84', lat: 'Latitude WGS84',
+    certification_commune: '1 si l’adresse est certifiée par la commune',
+    cad_parcelles: 'Parcelles cadastrales, séparées par |',
+  };
+  return { name, type, ...(descriptions[name] ? { description: descriptions[name] } : {}) };
+});
+
+const pipeline: SourcePipeline = {
+  id: 'ban',
+  dependsOn: ['iris-contours'],
+  async run(ctx) {
+    const sourceId = ctx.source.id;
+    const scope = { files: ctx.files, departements: ctx.departements };
+    for (const file of ctx.files) await checkBanHeader(sourceId, file);
+
+    const mappings = codeMappings(ctx.referential);
+    await stageCodeMap(ctx.duckdb, mappings);
+
+    ctx.progress.update('agrégation par commune', 0);
+    const { groups, checks } = await aggregate(ctx.duckdb, sourceId, scope);
+    if (Object.values(checks).some((n) => n > 0)) throw await locateBadValue(sourceId, scope, checks);
+    const read = groups.reduce((s, g) => s + (g.niveau === 1 ? g.adresses : 0), 0);
+    ctx.report.read(read);
+
+    const irisRecords = await ctx.dataset('iris-contours');
+    const locator = irisRecords ? new IrisLocator(irisRecords, (c) => ctx.referential.plmParent(c)) : undefined;
+    const communeOf = new Map<string, string>();
+    for (const m of mappings) if (m.commune) communeOf.set(m.source, m.commune);
+
+    let streamed = 0;
+    const loadId = ctx.bulk.loadId;
+    const progress = ctx.progress;
+    async function* rows(): AsyncGenerator<Scalar[]> {
+      for await (const fields of streamAddresses(ctx.duckdb, sourceId, scope)) {
+        if (locator) {
+          const lon = fields[LON];
+          const lat = fields[LAT];
+          locator.add(communeOf.get(fields[CODE_INSEE]!)!, lon === null ? null : Number(lon), lat === null ? null : Number(lat));
+        }
+        if (++streamed % 250_000 === 0) progress.update('adresses copiées', streamed, read);
+        const row: Scalar[] = fields;
+        row.unshift(loadId);
+        yield row;
+      }
+    }
+    const copied = await ctx.bulk.copy(BAN_TABLE, ['load_id', ...BAN_COLUMNS], rows());
+
+    const projection = projectGroups(groups, ctx.referential, { iris: locator });
+    if (copied !== projection.projected || streamed !== projection.projected) {
+      throw new GateError(sourceId, 'adresses copiées', `${copied} adresses copiées, ${streamed} lues en flux, ${projection.projected} comptées par commune`);
+    }
+    ctx.report.projected(projection.projected);
+    for (const [reason, n] of projection.rejected) ctx.report.rejected(reason, n);
+    if (projection.rejectedCodes.size) {
+      const list = [...projection.rejectedCodes].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([c, n]) => `${c || '(vide)'} (${n})`).join(', ');
+      ctx.report.note('codesRejetes', list);
+    }
+    ctx.report.note('adressesCopiees', copied);
+    ctx.report.note('communes', projection.records.length);
+    if (locator) ctx.report.note('communesAvecIris', locator.size);
+
+    return {
+      fields: FIELDS,
+      communes: projection.records,
+      metadata: {
+        table: BAN_TABLE,
+        definitions: {
+          voies: 'voies distinctes: id_fantoir, ou à défaut nom de voie dans la commune (et la commune déléguée)',
+          lieuxDits: 'valeurs distinctes de nom_ld',
+          partCertifiee: 'part des adresses avec certification_commune = 1',
+          iris: 'adresses par IRIS (point dans polygone, contours IRIS de la release)',
+        },
+      },
+    };
+  },
+};
+
+export default pipeline;
