@@ -51,7 +51,7 @@ export function isWellFormedCode(code: string | null | undefined): code is strin
 /** Loads the mapping into a temporary DuckDB table `ban_code_map(code_source, commune, motif)`. */
 export async function stageCodeMap(duckdb: DuckDBConnection, mappings: CodeMapping[]): Promise<void> {
   await duckdb.run('CREATE OR REPLACE TEMP TABLE ban_code_map (code_source VARCHAR PRIMARY KEY, commune VARCHAR, motif VARCHAR)');
-  const appender = await duckdb.createAppender('ban_code_map', 'temp');
+  const appender = await duckdb.createAppender('ban_code_map', 'main', 'temp');
   for (const m of mappings) {
     appender.appendVarchar(m.source);
     if (m.commune === null) appender.appendNull(); else appender.appendVarchar(m.commune);

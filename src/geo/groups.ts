@@ -17,13 +17,13 @@ export class GroupCollector<T> {
     if (size <= 1 && !this.pending.has(key)) return [item];
     const list = this.pending.get(key) ?? [];
     list.push(item);
-    this.held++;
-    if (this.held > this.peak) this.peak = this.held;
     if (list.length >= size) {
       this.pending.delete(key);
-      this.held -= list.length;
+      this.held -= list.length - 1;
       return list;
     }
+    this.held++;
+    if (this.held > this.peak) this.peak = this.held;
     this.pending.set(key, list);
     return undefined;
   }

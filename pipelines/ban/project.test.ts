@@ -1,0 +1,74 @@
+import { describe, it, expect } from 'vitest';
+import { projectGroups, sumStats, NON_RENSEIGNE, type BanCommuneData } from './project.js';
+import { REJECT_SPLIT, codeMappings } from './codes.js';
+import { IrisLocator, polygonContains } from './iris.js';
+import type { GroupRow } from './stage.js';
+import { Referential } from '../../src/domain/referential.js';
+import { testReferential } from '../../tests/helpers/run-pipeline.js';
+
+function group(cle: string, niveau: 0 | 1, adresses: number, extra: Partial<GroupRow> = {}): GroupRow {
+  return {
+    cle, niveau, deleguee: null, nomDeleguee: null, nomCommune: null, codesSource: [cle], adresses, voies: 1, lieuxDits: 0,
+    certifiees: adresses, sansPosition: 0, codesPostaux: [], parTypePosition: { '': adresses }, parSourcePosition: { commune: adresses },
+    parSourceNomVoie: { commune: adresses }, ...extra,
+  };
+}
+
+describe('ban projection', () => {
+  it('rejects rows of a code split since, with the reason', () => {
+    const { records, rejected, projected } = projectGroups([group('!S:99001', 1, 4), group('05001', 1, 2)], testReferential());
+    expect(rejected.get(REJECT_SPLIT)).toBe(4);
+    expect(projected).toBe(2);
+    expect(records.map((r) => r.code)).toEqual(['05001']);
+  });
+
+  it('a split code is mapped to no commune', () => {
+    const referential = new Referential({
+      millesime: '2026', epci: [], departements: [], regions: [],
+      communes: [
+        { code: '99001', nom: 'A', type: 'commune-actuelle', departement: '99', region: '99', codesPostaux: [] },
+        { code: '99002', nom: 'B', type: 'commune-actuelle', departement: '99', region: '99', codesPostaux: [] },
+      ],
+      history: [
+        { ancienCode: '99000', ancienNom: 'AB', nouveauCode: '99001', nouveauNom: 'A' },
+        { ancienCode: '99000', ancienNom: 'AB', nouveauCode: '99002', nouveauNom: 'B' },
+      ],
+    });
+    expect(codeMappings(referential).find((m) => m.source === '99000')).toEqual({ source: '99000', commune: null, motif: REJECT_SPLIT });
+  });
+
+  it('labels empty position types and sums PLM parts', () => {
+    const sum = sumStats([
+      { adresses: 2, voies: 1, lieuxDits: 0, adressesCertifiees: 1, partCertifiee: 0.5, codesPostaux: ['75006'], parTypePosition: { entrée: 2 }, parSourcePosition: {}, parSourceNomVoie: {}, adressesSansPosition: 0 },
+      { adresses: 2, voies: 2, lieuxDits: 1, adressesCertifiees: 2, partCertifiee: 1, codesPostaux: ['75007', '75006'], parTypePosition: { entrée: 1, bâtiment: 1 }, parSourcePosition: {}, parSourceNomVoie: {}, adressesSansPosition: 1 },
+    ]);
+    expect(sum).toMatchObject({ adresses: 4, voies: 3, adressesCertifiees: 3, partCertifiee: 0.75, codesPostaux: ['75006', '75007'], parTypePosition: { entrée: 3, bâtiment: 1 }, adressesSansPosition: 1 });
+    const { records } = projectGroups([group('69381', 1, 3), group('69382', 1, 5)], testReferential());
+    const lyon = records.find((r) => r.code === '69123')!.data as unknown as BanCommuneData;
+    expect(lyon.adresses).toBe(8);
+    expect(lyon.parTypePosition).toEqual({ [NON_RENSEIGNE]: 8 });
+    expect(records.map((r) => r.code)).toEqual(['69123', '69381', '69382']);
+  });
+});
+
+describe('IRIS locator', () => {
+  const square = (x0: number, y0: number, x1: number, y1: number) => [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
+  it('respects holes', () => {
+    const rings = [square(0, 0, 10, 10), square(4, 4, 6, 6)];
+    expect(polygonContains(rings, 1, 1)).toBe(true);
+    expect(polygonContains(rings, 5, 5)).toBe(false);
+    expect(polygonContains(rings, 11, 5)).toBe(false);
+  });
+
+  it('falls back to contours keyed by the PLM parent, keeping the arrondissement\'s IRIS', () => {
+    const feature = (code: string, ring: number[][]) => ({ type: 'Feature' as const, properties: { codeIris: code, nomIris: code }, geometry: { type: 'Polygon' as const, coordinates: [ring] } });
+    const locator = new IrisLocator([{ code: '75056', data: {}, features: [feature('751060101', square(0, 0, 1, 1)), feature('751070101', square(1, 0, 2, 1))] }], (c) => testReferential().plmParent(c));
+    locator.add('75106', 0.5, 0.5);
+    locator.add('75106', 5, 5);
+    locator.add('75106', null, null);
+    expect(locator.counts.get('75106')).toEqual(new Map([['751060101', 1]]));
+    expect(locator.outside.get('75106')).toBe(1);
+    expect(locator.unlocated.get('75106')).toBe(1);
+    expect(locator.zonesOf('75106').map((z) => z.code)).toEqual(['751060101']);
+  });
+});
