@@ -2,6 +2,7 @@
  * load: bulk COPY of a source's output into release-scoped tables under a new
  * load id. Nothing is visible to the API until a release points at the load.
  */
+import { createHash } from 'node:crypto';
 import type { Scalar, Store } from '../../src/db/client.js';
 import type { ReferentialData } from '../../src/domain/referential.js';
 import type { SourceStats } from './report.js';
@@ -53,6 +54,18 @@ export async function loadReferential(store: Store, loadId: number, data: Refere
     data.regions.map((r) => [loadId, r.code, r.nom, r.chefLieu ?? null, r.zone ?? null]));
 }
 
+/**
+ * Content hash of one commune × dataset, over the serialized parts as loaded: the
+ * change feed compares it between releases, so a portal re-downloads only what changed.
+ */
+export function contentHash(data: string, rows: string | null, features: string | null): string {
+  const hash = createHash('sha256').update(data).update('\u0000');
+  if (rows !== null) hash.update(rows);
+  hash.update('\u0000');
+  if (features !== null) hash.update(features);
+  return hash.digest('hex');
+}
+
 /** Streams commune records into `commune_datasets`; yields back what it wrote for `ctx.dataset` of later sources. */
 export async function loadCommuneRecords(
   store: Store, loadId: number, records: AsyncIterable<CommuneRecord> | Iterable<CommuneRecord>,
@@ -62,11 +75,13 @@ export async function loadCommuneRecords(
     for await (const record of records) {
       accept(record);
       keep?.push(record);
-      yield [loadId, record.code, JSON.stringify(record.data), record.rows ? JSON.stringify(record.rows) : null,
-        record.features ? JSON.stringify(record.features) : null];
+      const data = JSON.stringify(record.data);
+      const tabular = record.rows ? JSON.stringify(record.rows) : null;
+      const features = record.features ? JSON.stringify(record.features) : null;
+      yield [loadId, record.code, data, tabular, features, contentHash(data, tabular, features)];
     }
   }
-  return store.copy('commune_datasets', ['load_id', 'code', 'data', 'rows', 'features'], rows());
+  return store.copy('commune_datasets', ['load_id', 'code', 'data', 'rows', 'features', 'hash'], rows());
 }
 
 export async function readCommuneRecords(store: Store, loadId: number): Promise<CommuneRecord[]> {

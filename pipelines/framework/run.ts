@@ -185,7 +185,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           const keep = [...pipelines.values()].some((p) => p.dependsOn?.includes(id)) ? [] : undefined;
           await loadCommuneRecords(store, loadId, output.communes, communeKeyCheck(def, referential!), keep);
           if (keep) fresh.set(id, keep);
-          checkAccounting(def, report.stats);
+          checkAccounting(def, report.stats, scope);
           checkRowCount(def, report.stats, scope);
           summary.millesime = output.millesime ?? def.millesime;
           report.stats.durationMs = Date.now() - started;

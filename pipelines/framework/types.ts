@@ -19,6 +19,12 @@ export interface FieldSchema {
   type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'geojson';
   description?: string;
   unit?: string;
+  /**
+   * How the field rolls up from member communes to an EPCI, département or région:
+   * 'sum' (counts, areas), 'mean-weighted-population' (rates, shares, averages),
+   * 'none' (medians, identifiers…). Absent = not aggregable.
+   */
+  aggregation?: 'sum' | 'mean-weighted-population' | 'none';
 }
 
 /** What one source publishes for one current commune. */

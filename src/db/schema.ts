@@ -102,4 +102,6 @@ export const communeDatasets = pgTable('commune_datasets', {
   data: jsonb('data').notNull(),
   rows: jsonb('rows'),
   features: jsonb('features'),
+  /** sha256 of the serialized data, rows and features: what the change feed compares between releases. */
+  hash: text('hash'),
 }, (t) => [primaryKey({ columns: [t.loadId, t.code] })]);

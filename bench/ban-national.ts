@@ -1,0 +1,164 @@
+/**
+ * National-scale BAN benchmark.
+ *
+ *   npx tsx bench/ban-national.ts [--rows 26000000] [--sink null|csv] [--regenerate] [--memory-limit 4GB]
+ *
+ * 1. Generates (once, cached in bench/out/) a BAN-shaped national file: `--rows`
+ *    addresses over the real communes in proportion to population, one gzip
+ *    member per département like `adresses-france.csv.gz`, written streaming.
+ * 2. In a fresh child process (so that peak RSS is the ingestion's own):
+ *    - the floor: DuckDB's bare `count(*)` over the same file, same reader options;
+ *    - the ban pipeline as the framework runs it (header check, code map, GROUP BY,
+ *      stream of every address through `ctx.bulk.copy`, projection), the bulk rows
+ *      going to a null sink (`--sink null`, rows consumed and counted) or serialised
+ *      as the COPY csv the store would send (`--sink csv`, still no database);
+ *    - checks that every commune's count equals what the generator wrote.
+ *    Prints wall time, rows/s, peak RSS and the ratio to the floor.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { parseArgs } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Referential } from '../src/domain/referential.js';
+import { loadDecoupage } from '../pipelines/cog/decoupage.js';
+import { loadRegistry } from '../pipelines/framework/registry.js';
+import { csvLine } from '../src/db/csv.js';
+import type { Scalar } from '../pipelines/framework/types.js';
+import pipeline from '../pipelines/ban/index.js';
+import { banReadCsv } from '../pipelines/ban/columns.js';
+import type { BanCommuneData } from '../pipelines/ban/project.js';
+import { generateNationalBan } from './ban-generate.js';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '26000000' },
+    sink: { type: 'string', default: 'null' },
+    regenerate: { type: 'boolean', default: false },
+    phase: { type: 'string', default: 'all' },
+    'memory-limit': { type: 'string', default: '4GB' },
+    threads: { type: 'string', default: '2' },
+  },
+});
+const rows = Number(values.rows);
+const root = join(import.meta.dirname, '..');
+const out = join(root, 'bench/out', `adresses-france-${rows}.csv.gz`);
+const countsFile = out.replace(/\.csv\.gz$/, '.counts.json');
+const mb = (kb: number) => Math.round(kb / 1024);
+const referential = () => new Referential(loadDecoupage());
+
+async function generate(): Promise<void> {
+  if (existsSync(out) && existsSync(countsFile) && !values.regenerate) {
+    console.log(`fichier existant: ${out}`);
+    return;
+  }
+  const started = Date.now();
+  let last = 0;
+  const result = await generateNationalBan(referential(), {
+    rows, out,
+    onProgress: (n) => {
+      if (n - last >= 2_000_000) {
+        last = n;
+        console.log(`  génération: ${(n / 1e6).toFixed(0)} M lignes, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      }
+    },
+  });
+  writeFileSync(countsFile, JSON.stringify(Object.fromEntries(result.perCommune)));
+  console.log(`généré: ${result.rows} lignes, ${result.members} membres gzip, ${(result.bytes / 1e6).toFixed(0)} Mo, ${((Date.now() - started) / 1000).toFixed(1)} s → ${out}`);
+}
+
+async function ingest(): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: values['memory-limit']!, threads: values.threads!, preserve_insertion_order: 'false',
+  });
+  const duckdb = await instance.connect();
+
+  let t = performance.now();
+  const floorReader = await duckdb.runAndReadAll(`SELECT count(*) AS n FROM ${banReadCsv([out])}`);
+  const floorSeconds = (performance.now() - t) / 1000;
+  const floorRows = Number(floorReader.getRowObjectsJS()[0].n);
+  const rssAfterFloor = process.resourceUsage().maxRSS;
+
+  const source = loadRegistry(join(root, 'data-sources.yaml')).find((s) => s.id === 'ban')!;
+  const stats = { read: 0, projected: 0, rejected: 0 };
+  const phases: [string, number][] = [];
+  let phaseStart = performance.now();
+  let currentPhase = 'en-tête, codes';
+  const workDir = mkdtempSync(join(tmpdir(), 'ban-bench-'));
+  let sinkBytes = 0;
+  let copied = 0;
+  t = performance.now();
+  const output = await pipeline.run({
+    source, files: [out], duckdb, referential: referential(), departements: [], workDir,
+    dataset: async () => undefined,
+    report: {
+      read: (n = 1) => { stats.read += n; },
+      projected: (n = 1) => { stats.projected += n; },
+      rejected: (_r, n = 1) => { stats.rejected += n; },
+      note: () => {},
+    },
+    progress: {
+      update(phase) {
+        if (phase === currentPhase) return;
+        phases.push([currentPhase, (performance.now() - phaseStart) / 1000]);
+        currentPhase = phase;
+        phaseStart = performance.now();
+      },
+    },
+    bulk: {
+      loadId: 1,
+      async copy(_table, _columns, input) {
+        for await (const row of input as AsyncIterable<Scalar[]>) {
+          if (values.sink === 'csv') sinkBytes += csvLine(row).length;
+          copied++;
+        }
+        return copied;
+      },
+    },
+  });
+  const records = [];
+  for await (const r of output.communes) records.push(r);
+  phases.push([currentPhase === 'agrégation par commune' ? 'agrégation par commune' : 'flux des adresses + projection', (performance.now() - phaseStart) / 1000]);
+  const seconds = (performance.now() - t) / 1000;
+  const peak = process.resourceUsage().maxRSS;
+  rmSync(workDir, { recursive: true, force: true });
+
+  // Exactness against what the generator wrote.
+  const expected = JSON.parse(readFileSync(countsFile, 'utf8')) as Record<string, number>;
+  const byCode = new Map(records.map((r) => [r.code, r.data as unknown as BanCommuneData]));
+  let mismatches = 0;
+  for (const [code, n] of Object.entries(expected)) {
+    const got = byCode.get(code)?.adresses;
+    if (got !== n) mismatches++;
+  }
+
+  console.log(JSON.stringify({
+    fichier: out, lignes: floorRows, sink: values.sink, memoryLimit: values['memory-limit'], threads: values.threads,
+    plancher: { countStarSeconds: +floorSeconds.toFixed(2), rowsPerSecond: Math.round(floorRows / floorSeconds) },
+    pipeline: {
+      seconds: +seconds.toFixed(2), rowsPerSecond: Math.round(stats.read / seconds), read: stats.read, projected: stats.projected,
+      rejected: stats.rejected, copied, communes: records.length, phases: Object.fromEntries(phases.map(([p, s]) => [p, +s.toFixed(2)])),
+      ...(values.sink === 'csv' ? { csvBytes: sinkBytes } : {}),
+    },
+    ratio: +(seconds / floorSeconds).toFixed(2),
+    peakRssMb: mb(peak), rssAfterFloorMb: mb(rssAfterFloor),
+    exactitude: { communesGenerees: Object.keys(expected).length, ecarts: mismatches },
+  }, null, 2));
+  duckdb.closeSync();
+  instance.closeSync();
+  if (mismatches) process.exitCode = 1;
+}
+
+if (values.phase === 'ingest') {
+  await ingest();
+} else {
+  await generate();
+  if (values.phase !== 'generate') {
+    // A fresh process, so that the peak RSS reported is the ingestion's alone.
+    const args = [...process.execArgv, import.meta.filename, '--phase', 'ingest', '--rows', String(rows), '--sink', values.sink!,
+      '--memory-limit', values['memory-limit']!, '--threads', values.threads!];
+    const child = spawnSync(process.execPath, args, { stdio: 'inherit' });
+    process.exitCode = child.status ?? 1;
+  }
+}
