@@ -75,8 +75,10 @@ async function ingest(): Promise<void> {
   const duckdb = await instance.connect();
 
   let t = performance.now();
+  const floorCpu = process.cpuUsage();
   const floorReader = await duckdb.runAndReadAll(`SELECT count(*) AS n FROM ${banReadCsv([out])}`);
   const floorSeconds = (performance.now() - t) / 1000;
+  const floorCpuSeconds = (process.cpuUsage(floorCpu).user + process.cpuUsage(floorCpu).system) / 1e6;
   const floorRows = Number(floorReader.getRowObjectsJS()[0].n);
   const rssAfterFloor = process.resourceUsage().maxRSS;
 
@@ -89,6 +91,7 @@ async function ingest(): Promise<void> {
   let sinkBytes = 0;
   let copied = 0;
   t = performance.now();
+  const cpuStart = process.cpuUsage();
   const output = await pipeline.run({
     source, files: [out], duckdb, referential: referential(), departements: [], workDir,
     dataset: async () => undefined,
@@ -119,8 +122,9 @@ async function ingest(): Promise<void> {
   });
   const records = [];
   for await (const r of output.communes) records.push(r);
-  phases.push([currentPhase === 'agrégation par commune' ? 'agrégation par commune' : 'flux des adresses + projection', (performance.now() - phaseStart) / 1000]);
+  phases.push([currentPhase, (performance.now() - phaseStart) / 1000]);
   const seconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   const peak = process.resourceUsage().maxRSS;
   rmSync(workDir, { recursive: true, force: true });
 
@@ -135,10 +139,10 @@ async function ingest(): Promise<void> {
 
   console.log(JSON.stringify({
     fichier: out, lignes: floorRows, sink: values.sink, memoryLimit: values['memory-limit'], threads: values.threads,
-    plancher: { countStarSeconds: +floorSeconds.toFixed(2), rowsPerSecond: Math.round(floorRows / floorSeconds) },
+    plancher: { countStarSeconds: +floorSeconds.toFixed(2), cpuSeconds: +floorCpuSeconds.toFixed(1), rowsPerSecond: Math.round(floorRows / floorSeconds) },
     pipeline: {
       seconds: +seconds.toFixed(2), rowsPerSecond: Math.round(stats.read / seconds), read: stats.read, projected: stats.projected,
-      rejected: stats.rejected, copied, communes: records.length, phases: Object.fromEntries(phases.map(([p, s]) => [p, +s.toFixed(2)])),
+      cpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1), rejected: stats.rejected, copied, communes: records.length, phases: Object.fromEntries(phases.map(([p, s]) => [p, +s.toFixed(2)])),
       ...(values.sink === 'csv' ? { csvBytes: sinkBytes } : {}),
     },
     ratio: +(seconds / floorSeconds).toFixed(2),

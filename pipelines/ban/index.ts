@@ -15,7 +15,7 @@ import { codeMappings, stageCodeMap } from './codes.js';
 import { BAN_COLUMNS, checkBanHeader } from './columns.js';
 import { IrisLocator } from './iris.js';
 import { projectGroups } from './project.js';
-import { aggregate, locateBadValue, streamAddresses } from './stage.js';
+import { aggregate, locateBadValue, openStreamConnection, streamAddresses } from './stage.js';
 
 export const BAN_TABLE = 'ban_adresses';
 registerLoadTable(BAN_TABLE);
@@ -52,34 +52,47 @@ const pipeline: SourcePipeline = {
     const mappings = codeMappings(ctx.referential);
     await stageCodeMap(ctx.duckdb, mappings);
 
-    ctx.progress.update('agrégation par commune', 0);
-    const { groups, checks } = await aggregate(ctx.duckdb, sourceId, scope);
-    if (Object.values(checks).some((n) => n > 0)) throw await locateBadValue(sourceId, scope, checks);
-    const read = groups.reduce((s, g) => s + (g.niveau === 1 ? g.adresses : 0), 0);
-    ctx.report.read(read);
-
     const irisRecords = await ctx.dataset('iris-contours');
     const locator = irisRecords ? new IrisLocator(irisRecords, (c) => ctx.referential.plmParent(c)) : undefined;
     const communeOf = new Map<string, string>();
     for (const m of mappings) if (m.commune) communeOf.set(m.source, m.commune);
 
+    // The GROUP BY (framework connection) and the address stream (private connection) scan the file at the same time.
+    ctx.progress.update('agrégation et copie des adresses', 0);
+    const aggregation = aggregate(ctx.duckdb, sourceId, scope);
+    aggregation.catch(() => undefined);
+    const stream = await openStreamConnection(mappings);
     let streamed = 0;
     const loadId = ctx.bulk.loadId;
     const progress = ctx.progress;
     async function* rows(): AsyncGenerator<Scalar[]> {
-      for await (const fields of streamAddresses(ctx.duckdb, sourceId, scope)) {
+      for await (const fields of streamAddresses(stream.connection, sourceId, scope)) {
         if (locator) {
           const lon = fields[LON];
           const lat = fields[LAT];
           locator.add(communeOf.get(fields[CODE_INSEE]!)!, lon === null ? null : Number(lon), lat === null ? null : Number(lat));
         }
-        if (++streamed % 250_000 === 0) progress.update('adresses copiées', streamed, read);
+        if (++streamed % 250_000 === 0) progress.update('agrégation et copie des adresses', streamed);
         const row: Scalar[] = fields;
         row.unshift(loadId);
         yield row;
       }
     }
-    const copied = await ctx.bulk.copy(BAN_TABLE, ['load_id', ...BAN_COLUMNS], rows());
+    let copied: number;
+    try {
+      copied = await ctx.bulk.copy(BAN_TABLE, ['load_id', ...BAN_COLUMNS], rows());
+    } catch (error) {
+      // The stream's error (a SourceError when the file is at fault) is the one reported; the GROUP BY stops too.
+      ctx.duckdb.interrupt();
+      await aggregation.catch(() => undefined);
+      throw error;
+    } finally {
+      stream.close();
+    }
+    const { groups, checks } = await aggregation;
+    if (Object.values(checks).some((n) => n > 0)) throw await locateBadValue(sourceId, scope, checks);
+    const read = groups.reduce((s, g) => s + (g.niveau === 1 ? g.adresses : 0), 0);
+    ctx.report.read(read);
 
     const projection = projectGroups(groups, ctx.referential, { iris: locator });
     if (copied !== projection.projected || streamed !== projection.projected) {

@@ -6,9 +6,10 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
-import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { SourceError } from '../framework/errors.js';
 import { BAN_COLUMNS, banReadCsv, type BanColumn } from './columns.js';
+import { stageCodeMap, type CodeMapping } from './codes.js';
 
 export interface ScanScope { files: string[]; departements: string[] }
 
@@ -37,7 +38,7 @@ export interface FormatChecks { numero: number; x: number; y: number; lon: numbe
 
 /** What a value of each checked column must look like; empty is allowed where the producer writes it empty. */
 export const VALUE_CHECKS: Record<keyof FormatChecks, { sql: string; test: (v: string) => boolean; expected: string }> = {
-  numero: { sql: "numero IS NULL OR NOT regexp_full_match(numero, '[0-9]+')", test: (v) => /^[0-9]+$/.test(v), expected: 'un entier' },
+  numero: { sql: "numero IS NULL OR ltrim(numero, '0123456789') <> ''", test: (v) => /^[0-9]+$/.test(v), expected: 'un entier' },
   x: { sql: 'x IS NOT NULL AND TRY_CAST(x AS DOUBLE) IS NULL', test: (v) => v === '' || Number.isFinite(Number(v)), expected: 'un nombre' },
   y: { sql: 'y IS NOT NULL AND TRY_CAST(y AS DOUBLE) IS NULL', test: (v) => v === '' || Number.isFinite(Number(v)), expected: 'un nombre' },
   lon: { sql: 'lon IS NOT NULL AND TRY_CAST(lon AS DOUBLE) IS NULL', test: (v) => v === '' || Number.isFinite(Number(v)), expected: 'un nombre' },
@@ -78,21 +79,26 @@ export function csvError(sourceId: string, scope: ScanScope, error: unknown): un
   return new SourceError(sourceId, file, problem, Number(line[1]), column);
 }
 
-function mapOf(value: unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (Array.isArray(value)) for (const e of value as { key: string; value: unknown }[]) out[e.key] = Number(e.value);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out[k] = Number(v);
-  return out;
-}
-
+/**
+ * One scan of the files into a small table of partial counts (grouping sets:
+ * descriptive dimensions, voies, lieux-dits, each under commune × déléguée),
+ * then cheap roll-ups of that table to the commune and commune-déléguée levels.
+ * Plain counts in the scan keep it close to the cost of reading the file; the
+ * distinct counts and lists run on the partial table (thousands of times smaller).
+ */
 export async function aggregate(
   duckdb: DuckDBConnection, sourceId: string, scope: ScanScope,
 ): Promise<{ groups: GroupRow[]; checks: FormatChecks }> {
   const filter = scopeFilter(scope);
-  const checks = Object.entries(VALUE_CHECKS).map(([k, c]) => `count(*) FILTER (WHERE ${c.sql})::BIGINT AS bad_${k}`).join(',\n  ');
-  const sql = `
+  const rowChecks = (['numero', 'x', 'y', 'lon', 'lat'] as const)
+    .map((k) => `count(*) FILTER (WHERE ${VALUE_CHECKS[k].sql})::BIGINT AS bad_${k}`).join(',\n  ');
+  const scan = `
+CREATE OR REPLACE TEMP TABLE ban_partiel AS
 WITH src AS (
-  SELECT s.*, CASE
+  SELECT s.code_insee, s.code_insee_ancienne_commune AS deleguee, s.nom_ancienne_commune AS nom_deleguee, s.nom_commune,
+    s.type_position, s.source_position, s.source_nom_voie, s.code_postal, s.certification_commune, s.nom_ld, s.numero, s.x, s.y, s.lon, s.lat,
+    coalesce(s.id_fantoir, concat(s.code_insee, '/', s.code_insee_ancienne_commune, '/', lower(s.nom_voie))) AS voie,
+    CASE
       WHEN m.code_source IS NOT NULL AND m.commune IS NOT NULL THEN m.commune
       WHEN m.code_source IS NOT NULL THEN '!S:' || s.code_insee
       WHEN regexp_full_match(coalesce(s.code_insee, ''), '(?:[0-9]{2}|2A|2B)[0-9]{3}') THEN '!U:' || s.code_insee
@@ -100,33 +106,54 @@ WITH src AS (
   FROM ${banReadCsv(scope.files)} s LEFT JOIN ban_code_map m ON m.code_source = s.code_insee
   WHERE ${filter.sql}
 )
-SELECT cle, grouping(code_insee_ancienne_commune)::INTEGER AS niveau, code_insee_ancienne_commune AS deleguee,
-  min(nom_ancienne_commune) AS nom_deleguee, min(nom_commune) AS nom_commune,
-  count(*)::BIGINT AS adresses,
-  count(DISTINCT coalesce(id_fantoir, concat(code_insee, '/', code_insee_ancienne_commune, '/', lower(nom_voie))))::BIGINT AS voies,
-  count(DISTINCT nom_ld)::BIGINT AS lieux_dits,
-  count(*) FILTER (WHERE certification_commune = '1')::BIGINT AS certifiees,
+SELECT grouping(voie, nom_ld)::INTEGER AS ensemble, cle, code_insee, deleguee, nom_deleguee, nom_commune,
+  type_position, source_position, source_nom_voie, code_postal, certification_commune, voie, nom_ld,
+  count(*)::BIGINT AS n,
   count(*) FILTER (WHERE lon IS NULL OR lat IS NULL)::BIGINT AS sans_position,
-  list(DISTINCT code_postal) FILTER (WHERE code_postal IS NOT NULL) AS codes_postaux,
-  list(DISTINCT code_insee) FILTER (WHERE code_insee IS NOT NULL) AS codes_source,
-  histogram(coalesce(type_position, '')) AS par_type_position,
-  histogram(coalesce(source_position, '')) AS par_source_position,
-  histogram(coalesce(source_nom_voie, '')) AS par_source_nom_voie,
-  ${checks}
+  ${rowChecks}
 FROM src
-GROUP BY GROUPING SETS ((cle), (cle, code_insee_ancienne_commune))`;
-  let reader;
+GROUP BY GROUPING SETS (
+  (cle, code_insee, deleguee, nom_deleguee, nom_commune, type_position, source_position, source_nom_voie, code_postal, certification_commune),
+  (cle, deleguee, voie),
+  (cle, deleguee, nom_ld))`;
   try {
-    reader = await duckdb.runAndReadAll(sql, filter.params);
+    await duckdb.run(scan, filter.params);
   } catch (error) {
     throw csvError(sourceId, scope, error);
   }
+  // ensemble: 3 = dimensions, 1 = voies, 2 = lieux-dits.
+  const levels = 'GROUP BY GROUPING SETS ((cle), (cle, deleguee))';
+  const summary = (await duckdb.runAndReadAll(`
+SELECT cle, grouping(deleguee)::INTEGER AS niveau, deleguee, min(nom_deleguee) AS nom_deleguee, min(nom_commune) AS nom_commune,
+  sum(n)::BIGINT AS adresses,
+  coalesce(sum(n) FILTER (WHERE certification_commune = '1'), 0)::BIGINT AS certifiees,
+  sum(sans_position)::BIGINT AS sans_position,
+  list(DISTINCT code_postal) FILTER (WHERE code_postal IS NOT NULL) AS codes_postaux,
+  list(DISTINCT code_insee) FILTER (WHERE code_insee IS NOT NULL) AS codes_source,
+  sum(bad_numero)::BIGINT AS bad_numero, sum(bad_x)::BIGINT AS bad_x, sum(bad_y)::BIGINT AS bad_y,
+  sum(bad_lon)::BIGINT AS bad_lon, sum(bad_lat)::BIGINT AS bad_lat,
+  coalesce(sum(n) FILTER (WHERE ${VALUE_CHECKS.certification_commune.sql}), 0)::BIGINT AS bad_certification_commune
+FROM ban_partiel WHERE ensemble = 3 ${levels}`)).getRowObjectsJS();
+  const distinct = (await duckdb.runAndReadAll(`
+SELECT cle, grouping(deleguee)::INTEGER AS niveau, deleguee, count(DISTINCT voie)::BIGINT AS voies, count(DISTINCT nom_ld)::BIGINT AS lieux_dits
+FROM ban_partiel WHERE ensemble IN (1, 2) ${levels}`)).getRowObjectsJS();
+  const histograms = (await duckdb.runAndReadAll(`
+WITH d AS (SELECT cle, deleguee, n, coalesce(type_position, '') AS tp, coalesce(source_position, '') AS sp, coalesce(source_nom_voie, '') AS sv
+           FROM ban_partiel WHERE ensemble = 3),
+u AS (SELECT cle, deleguee, 'tp' AS dim, tp AS val, n FROM d
+      UNION ALL SELECT cle, deleguee, 'sp', sp, n FROM d
+      UNION ALL SELECT cle, deleguee, 'sv', sv, n FROM d)
+SELECT cle, grouping(deleguee)::INTEGER AS niveau, deleguee, dim, val, sum(n)::BIGINT AS n
+FROM u GROUP BY GROUPING SETS ((cle, dim, val), (cle, deleguee, dim, val))`)).getRowObjectsJS();
+  await duckdb.run('DROP TABLE IF EXISTS ban_partiel');
+
+  const key = (r: Record<string, unknown>) => `${r.niveau}|${r.cle}|${r.deleguee ?? '\u0000'}`;
   const totals: FormatChecks = { numero: 0, x: 0, y: 0, lon: 0, lat: 0, certification_commune: 0 };
-  const groups: GroupRow[] = [];
-  for (const r of reader.getRowObjectsJS()) {
+  const groups = new Map<string, GroupRow>();
+  for (const r of summary) {
     const niveau = Number(r.niveau) as 0 | 1;
     if (niveau === 1) for (const k of Object.keys(totals) as (keyof FormatChecks)[]) totals[k] += Number(r[`bad_${k}`]);
-    groups.push({
+    groups.set(key(r), {
       cle: String(r.cle),
       niveau,
       deleguee: (r.deleguee as string | null) ?? null,
@@ -134,17 +161,28 @@ GROUP BY GROUPING SETS ((cle), (cle, code_insee_ancienne_commune))`;
       nomCommune: (r.nom_commune as string | null) ?? null,
       codesSource: ((r.codes_source as string[] | null) ?? []).map(String).sort(),
       adresses: Number(r.adresses),
-      voies: Number(r.voies),
-      lieuxDits: Number(r.lieux_dits),
+      voies: 0,
+      lieuxDits: 0,
       certifiees: Number(r.certifiees),
       sansPosition: Number(r.sans_position),
-      codesPostaux: ((r.codes_postaux as string[] | null) ?? []).map(String),
-      parTypePosition: mapOf(r.par_type_position),
-      parSourcePosition: mapOf(r.par_source_position),
-      parSourceNomVoie: mapOf(r.par_source_nom_voie),
+      codesPostaux: ((r.codes_postaux as string[] | null) ?? []).map(String).sort(),
+      parTypePosition: {},
+      parSourcePosition: {},
+      parSourceNomVoie: {},
     });
   }
-  return { groups, checks: totals };
+  for (const r of distinct) {
+    const g = groups.get(key(r));
+    if (!g) continue;
+    g.voies = Number(r.voies);
+    g.lieuxDits = Number(r.lieux_dits);
+  }
+  const target = { tp: 'parTypePosition', sp: 'parSourcePosition', sv: 'parSourceNomVoie' } as const;
+  for (const r of histograms) {
+    const g = groups.get(key(r));
+    if (g) g[target[r.dim as keyof typeof target]][String(r.val)] = Number(r.n);
+  }
+  return { groups: [...groups.values()], checks: totals };
 }
 
 /**
@@ -178,6 +216,18 @@ export async function locateBadValue(sourceId: string, scope: ScanScope, checks:
   }
   const detail = wanted.map((k) => `${k}: ${checks[k]}`).join(', ');
   return new SourceError(sourceId, scope.files.join(', '), `valeurs hors format (${detail})`);
+}
+
+/**
+ * A second, private DuckDB for the address stream, so that it scans the file
+ * while the GROUP BY runs on the framework's connection (one connection runs
+ * one statement at a time). It holds only the code map and a streaming buffer.
+ */
+export async function openStreamConnection(mappings: CodeMapping[]): Promise<{ connection: DuckDBConnection; close(): void }> {
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '512MB', preserve_insertion_order: 'false' });
+  const connection = await instance.connect();
+  await stageCodeMap(connection, mappings);
+  return { connection, close: () => { connection.closeSync(); instance.closeSync(); } };
 }
 
 /**

@@ -9,7 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Layout } from './layout.js';
 import { circonscriptionCode } from './codes.js';
 import { candidateKey, type Circonscription } from './project.js';
-import { checkValues, stageFile, typedSql, TYPED_FIXED, TYPED_PER_BLOCK } from './stage.js';
+import { checkValues, readCandidates, stageFile, typedSql, TYPED_FIXED, TYPED_PER_BLOCK } from './stage.js';
 
 export interface CirconscriptionIndex {
   /** Candidate key → its circonscription; null when two circonscriptions share the key (homonyms on the same panneau). */
@@ -22,6 +22,7 @@ export async function readCirconscriptions(
 ): Promise<CirconscriptionIndex> {
   await stageFile(duckdb, sourceId, table, path, name, layout);
   await checkValues(duckdb, sourceId, table, name, layout);
+  const fields = await readCandidates(duckdb, sourceId, table, name, layout);
   const byCandidate = new Map<string, Circonscription | null>();
   const codes = new Set<string>();
   const result = await duckdb.stream(typedSql(table, layout));
@@ -32,12 +33,9 @@ export async function readCirconscriptions(
       const circo: Circonscription = { code, libelle: (row[5] as string | null) ?? null };
       codes.add(code);
       for (let b = 0; b < layout.blocks.length; b++) {
-        const at = TYPED_FIXED + b * TYPED_PER_BLOCK;
-        if (row[at + 8] === null) continue;
-        const key = candidateKey({
-          numeroPanneau: row[at] as string | null, nuance: row[at + 1] as string | null,
-          nom: row[at + 2] as string | null, prenom: row[at + 3] as string | null,
-        });
+        const k = row[TYPED_FIXED + b * TYPED_PER_BLOCK] as bigint | null;
+        if (k === null) continue;
+        const key = candidateKey(fields.get(k)!);
         const known = byCandidate.get(key);
         if (known === undefined) byCandidate.set(key, circo);
         else if (known && known.code !== code) byCandidate.set(key, null);

@@ -15,7 +15,7 @@ import { ELECTIONS, SET_ASIDE, type Election } from './elections.js';
 import { COUNT_FIELDS } from './layout.js';
 import { circonscriptionCode, communeCode } from './codes.js';
 import {
-  checkValues, emptyTotals, fileTotals, layoutOf, stageFile, toUtf8, typedSql, TYPED_FIXED, TYPED_PER_BLOCK, type Totals,
+  checkValues, emptyTotals, fileTotals, layoutOf, readCandidates, stageFile, toUtf8, typedSql, TYPED_FIXED, TYPED_PER_BLOCK, type Totals,
 } from './stage.js';
 import { readCirconscriptions, type CirconscriptionIndex } from './circonscriptions.js';
 import {
@@ -67,13 +67,14 @@ async function run(ctx: SourceContext): Promise<SourceOutput> {
   await stageFile(ctx.duckdb, sourceId, staged, main.path, main.name, layout);
   await checkValues(ctx.duckdb, sourceId, staged, main.name, layout);
   const expected = await fileTotals(ctx.duckdb, staged, layout);
+  const blockFields = await readCandidates(ctx.duckdb, sourceId, staged, main.name, layout);
 
   const catalog = new CandidateCatalog();
   const communes = new Map<string, CommuneAcc>();
   const asideTotals = new Map<string, Totals>();
   const asideRows: SetAsideRow[] = [];
   const outside = emptyTotals();
-  let unmatchedCandidates = 0;
+  const unmatchedCandidates = new Set<string>();
 
   const setAside = (row: ParsedRow, reason: string, codesActuels?: string[]): void => {
     ctx.report.rejected(reason);
@@ -101,18 +102,15 @@ async function run(ctx: SourceContext): Promise<SourceOutput> {
       const votes: ParsedRow['votes'] = [];
       for (let b = 0; b < layout.blocks.length; b++) {
         const at = TYPED_FIXED + b * TYPED_PER_BLOCK;
-        if (raw[at + 8] === null) continue;
-        const fields = {
-          numeroPanneau: raw[at] as string | null, nuance: raw[at + 1] as string | null, nom: raw[at + 2] as string | null,
-          prenom: raw[at + 3] as string | null, sexe: raw[at + 4] as string | null, liste: raw[at + 5] as string | null,
-          listeAbregee: raw[at + 6] as string | null, eluCell: raw[at + 7] as string | null,
-        };
+        const k = raw[at] as bigint | null;
+        if (k === null) continue;
+        const fields = blockFields.get(k)!;
         let circo = circoOfRow;
         if (!circo && circos) {
           circo = circos.byCandidate.get(candidateKey(fields)) ?? null;
-          if (!circo) unmatchedCandidates++;
+          if (!circo) unmatchedCandidates.add(candidateKey(fields));
         }
-        votes.push({ candidate: catalog.intern(fields, election.type === 'legislatives' ? circo : null), voix: Number(raw[at + 8]) });
+        votes.push({ candidate: catalog.intern(k, fields, election.type === 'legislatives' ? circo : null), voix: Number(raw[at + 1]) });
       }
       const parsed = communeCode(dep, raw[2] as string | null);
       const row: ParsedRow = {
@@ -166,7 +164,7 @@ async function run(ctx: SourceContext): Promise<SourceOutput> {
   ctx.report.note('inscritsFrancaisEtranger', abroad?.inscrits ?? 0);
   ctx.report.note('communesRecomptees', [...communes.entries()].filter(([code, a]) => a.codes.size > 1 || !a.codes.has(code)).length);
   if (outside.lignes) ctx.report.note('lignesHorsFiltreDepartements', outside.lignes);
-  if (circos) ctx.report.note('candidatsSansCirconscription', unmatchedCandidates);
+  if (circos) ctx.report.note('candidatsSansCirconscription', unmatchedCandidates.size);
 
   function* records(): Iterable<CommuneRecord> {
     for (const [code, acc] of communes) yield buildRecord(code, acc, catalog, election!);

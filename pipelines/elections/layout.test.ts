@@ -4,31 +4,39 @@ import { join } from 'node:path';
 import { readLayout, LayoutProblem } from './layout.js';
 
 const SUBCOM = 'Code du département;Libellé du département;Code de la commune;Libellé de la commune;Etat saisie;Inscrits;Abstentions;% Abs/Ins;Votants;% Vot/Ins;Blancs;% Blancs/Ins;% Blancs/Vot;Nuls;% Nuls/Ins;% Nuls/Vot;Exprimés;% Exp/Ins;% Exp/Vot;N°Panneau;Sexe;Nom;Prénom;Voix;% Voix/Ins;% Voix/Exp'.split(';');
+/** A data row of n fields (the last one filled unless said). */
+const row = (n: number, last = '0') => [...Array.from({ length: n - 1 }, () => '1'), last];
 const firstLine = (file: string) => readFileSync(join(import.meta.dirname, 'fixtures', file), 'utf8').split('\n')[0].split(';').map((h) => h.replace(/^"|"$/g, ''));
 
 describe('readLayout, présidentielle 2022 subcom', () => {
   it('counts candidate blocks from the data rows, the header naming only the first', () => {
-    const t1 = readLayout(SUBCOM, 103);
+    const t1 = readLayout(SUBCOM, row(103));
     expect(t1.family).toBe('subcom');
     expect(t1.blocks).toHaveLength(12);
     expect(t1.blocks[0].columns).toMatchObject({ panneau: 19, nom: 21, voix: 23 });
     expect(t1.blocks[11].columns.voix).toBe(19 + 11 * 7 + 4);
     expect(t1.columnNames[19 + 11 * 7 + 4]).toBe('Voix (bloc 12)');
-    expect(readLayout(SUBCOM, 33).blocks).toHaveLength(2);
+    expect(readLayout(SUBCOM, row(33)).blocks).toHaveLength(2);
   });
 
   it('finds blocks by the N°Panneau name, not a constant (2017 re-export without Etat saisie)', () => {
     const header = SUBCOM.filter((h) => h !== 'Etat saisie');
-    const layout = readLayout(header, 18 + 11 * 7);
+    const layout = readLayout(header, row(18 + 11 * 7));
     expect(layout.blocks).toHaveLength(11);
     expect(layout.blocks[0].columns.panneau).toBe(18);
     expect(layout.fixed.inscrits).toBe(4);
   });
 
+  it('tolerates one empty trailing field (rows ending with a separator)', () => {
+    const layout = readLayout(SUBCOM, row(104, ''));
+    expect(layout.blocks).toHaveLength(12);
+    expect(layout.columnCount).toBe(104);
+  });
+
   it('rejects rows that are not a whole number of blocks, and unknown columns', () => {
-    expect(() => readLayout(SUBCOM, 104)).toThrow(LayoutProblem);
-    expect(() => readLayout(SUBCOM.map((h) => (h === 'Abstentions' ? 'Abstention' : h)), 103)).toThrow(/Abstention/);
-    expect(() => readLayout(SUBCOM.filter((h) => h !== 'Votants'), 102)).toThrow(/Votants/);
+    expect(() => readLayout(SUBCOM, row(104, 'x'))).toThrow(LayoutProblem);
+    expect(() => readLayout(SUBCOM.map((h) => (h === 'Abstentions' ? 'Abstention' : h)), row(103))).toThrow(/Abstention/);
+    expect(() => readLayout(SUBCOM.filter((h) => h !== 'Votants'), row(102))).toThrow(/Votants/);
   });
 });
 
@@ -56,6 +64,6 @@ describe('readLayout, 2024 wide files', () => {
     expect(readLayout(withBureau, undefined).fixed.bureau).toBe(4);
     expect(() => readLayout([...header, 'Voix 5'], undefined)).toThrow(/bloc 5|mêmes colonnes/);
     expect(() => readLayout(header.map((h) => (h === 'Voix 2' ? 'Votes 2' : h)), undefined)).toThrow(/Votes 2/);
-    expect(() => readLayout(header, header.length + 3)).toThrow(LayoutProblem);
+    expect(() => readLayout(header, row(header.length + 3))).toThrow(LayoutProblem);
   });
 });

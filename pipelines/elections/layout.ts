@@ -129,14 +129,19 @@ function requireFixed(fixed: Partial<Record<FixedField, number>>, names: Record<
  * Reads the layout from the header names and, for subcom files, the field
  * count of the first data row.
  */
-export function readLayout(header: string[], firstRowFieldCount: number | undefined): Layout {
+export function readLayout(header: string[], firstRow: string[] | undefined): Layout {
   const names = header.map((h) => h.trim());
-  if (names.includes('Code du département')) return subcomLayout(names, firstRowFieldCount);
-  if (names.includes('Code département')) return wideLayout(names, firstRowFieldCount);
+  if (names.includes('Code du département')) return subcomLayout(names, firstRow);
+  if (names.includes('Code département')) return wideLayout(names, firstRow);
   throw new LayoutProblem('en-tête non reconnu : ni « Code du département » (présidentielle 2022) ni « Code département » (2024)', 1, names[0]);
 }
 
-function subcomLayout(names: string[], firstRowFieldCount: number | undefined): Layout {
+/** Some exports end every row with a `;`: one empty trailing field that belongs to no column. */
+function trailingEmpty(row: string[] | undefined, expectedMultiple: (n: number) => boolean): boolean {
+  return !!row && row.length > 0 && row[row.length - 1].trim() === '' && !expectedMultiple(row.length) && expectedMultiple(row.length - 1);
+}
+
+function subcomLayout(names: string[], firstRow: string[] | undefined): Layout {
   const blockStart = names.indexOf('N°Panneau');
   if (blockStart < 0) throw new LayoutProblem('colonne « N°Panneau » absente : pas de bloc de candidat', 1, 'N°Panneau');
   const fixed: Partial<Record<FixedField, number>> = {};
@@ -159,9 +164,12 @@ function subcomLayout(names: string[], firstRowFieldCount: number | undefined): 
       `bloc de candidat inattendu : « ${blockNames.join(';')} » au lieu de « ${expected.join(';')} »`, 1, names[blockStart + Math.max(at, 0)] ?? blockStart + 1,
     );
   }
-  const count = firstRowFieldCount ?? names.length;
   const size = expected.length;
-  if (count < names.length || (count - blockStart) % size !== 0) {
+  const whole = (n: number) => n >= names.length && (n - blockStart) % size === 0;
+  const fields = firstRow?.length ?? names.length;
+  const trailing = trailingEmpty(firstRow, whole);
+  const count = trailing ? fields - 1 : fields;
+  if (!whole(count)) {
     throw new LayoutProblem(
       `les lignes ont ${count} champs : pas un nombre entier de blocs de ${size} colonnes après les ${blockStart} colonnes fixes`, 2,
     );
@@ -178,10 +186,14 @@ function subcomLayout(names: string[], firstRowFieldCount: number | undefined): 
     blocks.push({ number: b + 1, columns });
   }
   for (const b of blocks) percentColumns.push(b.columns.pctInscrits!, b.columns.pctExprimes!);
-  return { family: 'subcom', kind: fixed.commune !== undefined ? 'communes' : 'circonscriptions', fixed, percentColumns, blocks, columnCount: count, columnNames };
+  if (trailing) columnNames.push('(fin de ligne)');
+  return {
+    family: 'subcom', kind: fixed.commune !== undefined ? 'communes' : 'circonscriptions', fixed, percentColumns, blocks,
+    columnCount: fields, columnNames,
+  };
 }
 
-function wideLayout(names: string[], firstRowFieldCount: number | undefined): Layout {
+function wideLayout(names: string[], firstRow: string[] | undefined): Layout {
   const fixed: Partial<Record<FixedField, number>> = {};
   const percentColumns: number[] = [];
   const blocks = new Map<number, Block>();
@@ -218,9 +230,14 @@ function wideLayout(names: string[], firstRowFieldCount: number | undefined): La
     if (b.columns.pctInscrits !== undefined) percentColumns.push(b.columns.pctInscrits);
     if (b.columns.pctExprimes !== undefined) percentColumns.push(b.columns.pctExprimes);
   });
-  const count = firstRowFieldCount ?? names.length;
-  if (count > names.length) {
-    throw new LayoutProblem(`les lignes ont ${count} champs pour ${names.length} colonnes nommées dans l’en-tête`, 2);
+  const fields = firstRow?.length ?? names.length;
+  const trailing = trailingEmpty(firstRow, (n) => n <= names.length);
+  if (fields > names.length && !trailing) {
+    throw new LayoutProblem(`les lignes ont ${fields} champs pour ${names.length} colonnes nommées dans l’en-tête`, 2);
   }
-  return { family: 'wide', kind, fixed, percentColumns, blocks: ordered, columnCount: names.length, columnNames: names };
+  const columnCount = Math.max(fields, names.length);
+  return {
+    family: 'wide', kind, fixed, percentColumns, blocks: ordered, columnCount,
+    columnNames: columnCount > names.length ? [...names, '(fin de ligne)'] : names,
+  };
 }

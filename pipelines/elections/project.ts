@@ -36,8 +36,9 @@ export class CandidateCatalog {
   private readonly byKey = new Map<string, number>();
   readonly list: Candidate[] = [];
 
-  intern(f: CandidateFields, circonscription: Circonscription | null): number {
-    const key = [circonscription?.code ?? '', f.numeroPanneau, f.nuance, f.nom, f.prenom, f.liste].join('\u0001');
+  intern(hash: bigint, f: CandidateFields, circonscription: Circonscription | null): number {
+    // The block hash identifies the candidate within the file; the circonscription tells homonym panneaux apart.
+    const key = circonscription ? `${hash}|${circonscription.code}` : `${hash}`;
     const known = this.byKey.get(key);
     if (known !== undefined) return known;
     const cell = (f.eluCell ?? '').trim();

@@ -56,7 +56,7 @@ export function splitFields(line: string): string[] {
 export function layoutOf(sourceId: string, path: string, name: string): Layout {
   const [header, first] = firstLines(path, 2);
   try {
-    return readLayout(splitFields(header ?? ''), first ? splitFields(first).length : undefined);
+    return readLayout(splitFields(header ?? ''), first ? splitFields(first) : undefined);
   } catch (e) {
     if (e instanceof LayoutProblem) throw new SourceError(sourceId, name, e.message, e.line, e.column);
     throw e;
@@ -135,7 +135,21 @@ export async function checkValues(
   );
 }
 
-/** Typed projection of the staged table, one alias per figure (`v3` = votes of block 3). */
+const BLOCK_TEXT: [string, BlockField][] = [
+  ['pa', 'panneau'], ['nu', 'nuance'], ['no', 'nom'], ['pr', 'prenom'], ['sx', 'sexe'], ['li', 'liste'], ['la', 'listeAbregee'], ['el', 'elu'],
+];
+
+/** Identity of a candidate block, hashed in SQL so that rows stream two numbers per block instead of nine cells. */
+function blockKey(b: Layout['blocks'][number]): string {
+  const parts = BLOCK_TEXT.map(([, f]) => `coalesce(${text(b.columns[f])}, '')`).join(', ');
+  return `hash(concat_ws(chr(1), ${parts}))`;
+}
+
+/**
+ * Typed projection of the staged table: fixed figures, then per block `k<n>`
+ * (hash of the candidate's identity, see `candidatesSql`) and `v<n>` (votes),
+ * both null when the block is empty.
+ */
 export function typedSql(table: string, layout: Layout): string {
   const f = layout.fixed;
   const parts = [
@@ -144,20 +158,43 @@ export function typedSql(table: string, layout: Layout): string {
     ...COUNT_FIELDS.map((k) => `${integer(f[k])} AS ${k}`),
   ];
   for (const b of layout.blocks) {
-    const c = b.columns;
-    const n = b.number;
-    parts.push(
-      `${text(c.panneau)} AS pa${n}`, `${text(c.nuance)} AS nu${n}`, `${text(c.nom)} AS no${n}`, `${text(c.prenom)} AS pr${n}`,
-      `${text(c.sexe)} AS sx${n}`, `${text(c.liste)} AS li${n}`, `${text(c.listeAbregee)} AS la${n}`, `${text(c.elu)} AS el${n}`,
-      `CASE WHEN ${blockPresent(b)} THEN ${integer(c.voix)} END AS v${n}`,
-    );
+    const present = blockPresent(b);
+    parts.push(`CASE WHEN ${present} THEN ${blockKey(b)} END AS k${b.number}`, `CASE WHEN ${present} THEN ${integer(b.columns.voix)} END AS v${b.number}`);
   }
   return `SELECT ${parts.join(', ')} FROM ${table}`;
 }
 
+/** Every distinct candidate block of the file, with its hash: a few dozen to a few thousand rows. */
+export function candidatesSql(table: string, layout: Layout): string {
+  const selects = layout.blocks.map((b) => {
+    const cols = BLOCK_TEXT.map(([alias, f]) => `${text(b.columns[f])} AS ${alias}`).join(', ');
+    return `SELECT ${blockKey(b)} AS k, ${cols} FROM ${table} WHERE ${blockPresent(b)}`;
+  });
+  return `SELECT DISTINCT k, ${BLOCK_TEXT.map(([a]) => a).join(', ')} FROM (${selects.join(' UNION ALL ')})`;
+}
+
+export interface BlockFields {
+  numeroPanneau: string | null; nuance: string | null; nom: string | null; prenom: string | null; sexe: string | null;
+  liste: string | null; listeAbregee: string | null; eluCell: string | null;
+}
+
+export async function readCandidates(
+  duckdb: DuckDBConnection, sourceId: string, table: string, name: string, layout: Layout,
+): Promise<Map<bigint, BlockFields>> {
+  const out = new Map<bigint, BlockFields>();
+  const result = await duckdb.runAndReadAll(candidatesSql(table, layout));
+  for (const r of result.getRowsJS() as (bigint | string | null)[][]) {
+    const k = r[0] as bigint;
+    if (out.has(k)) throw new SourceError(sourceId, name, 'deux candidats de même empreinte : lecture impossible sans ambiguïté');
+    const [pa, nu, no, pr, sx, li, la, el] = r.slice(1) as (string | null)[];
+    out.set(k, { numeroPanneau: pa, nuance: nu, nom: no, prenom: pr, sexe: sx, liste: li, listeAbregee: la, eluCell: el });
+  }
+  return out;
+}
+
 /** Fixed aliases before the blocks in `typedSql`, and the aliases per block. */
 export const TYPED_FIXED = 6 + COUNT_FIELDS.length;
-export const TYPED_PER_BLOCK = 9;
+export const TYPED_PER_BLOCK = 2;
 
 export type Totals = Record<CountField | 'voix' | 'lignes', number>;
 

@@ -32,6 +32,12 @@ export const sourceDefinitionSchema = z
     sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     /** Paths under the project root of the bundled real excerpt used offline (`--sample`). */
     echantillon: z.array(z.string().min(1)).min(1),
+    /**
+     * The bundled sample has the producer's real layout but not the real values of its communes (no real
+     * excerpt could be had offline). `ingest --sample` of every source then leaves it out, so that the
+     * offline release never serves an invented figure; naming the source ingests it (tests, demos).
+     */
+    echantillonIllustratif: z.boolean().default(false),
     /** Rows expected in the bundled excerpt (the row-count gate when ingesting the sample). */
     lignesEchantillon: z.object({ min: z.number().int().nonnegative(), max: z.number().int().positive() }),
     /** Upper bound of a download, in bytes. */

@@ -81,7 +81,11 @@ function toProvenance(files: FetchedFile[], projectRoot: string): Provenance {
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const { store, registry, logger } = options;
   const byId = new Map(registry.map((s) => [s.id, s]));
-  const asked = options.sources.length ? options.sources : registry.map((s) => s.id);
+  const asked = options.sources.length
+    ? options.sources
+    : registry.filter((s) => !(options.sample && s.echantillonIllustratif)).map((s) => s.id);
+  const illustrative = registry.filter((s) => !asked.includes(s.id) && s.echantillonIllustratif).map((s) => s.id);
+  if (options.sample && illustrative.length) logger.warn({ sources: illustrative }, 'échantillons illustratifs (valeurs non réelles) non publiés');
   for (const id of asked) if (!byId.has(id)) throw new Error(`source inconnue « ${id} » (sources: ${[...byId.keys()].join(', ')})`);
   for (const id of options.inputs?.keys() ?? []) if (!asked.includes(id)) throw new Error(`--input ${id}=… donné pour une source qui n'est pas ingérée`);
 

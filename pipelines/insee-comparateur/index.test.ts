@@ -12,7 +12,7 @@ import type { Indicateur } from './project.js';
 const fixtures = join(import.meta.dirname, 'fixtures');
 const DATA = join(fixtures, 'base_cc_comparateur.CSV');
 const META = join(fixtures, 'meta_base_cc_comparateur.CSV');
-const source = registryEntry('insee-comparateur');
+const source = registryEntry('statistiques-insee');
 
 const ind = (r: CommuneRecord | undefined, id: string): Indicateur =>
   (r?.data.indicateurs as Record<string, Indicateur>)[id];
@@ -39,12 +39,12 @@ describe('insee-comparateur on the real 2022 excerpt (two CSVs given directly)',
       valeur: 70817, millesime: '2018', unite: 'habitants', variable: 'P18_POP', libelle: 'Population en 2018',
     });
     expect(ind(ajaccio, 'naissancesPeriode')).toMatchObject({
-      valeur: 2682, millesime: '2013-2018', definition: 'Nombre de naissances entre le 01/01/2013 et le 01/01/2018',
+      valeur: 2682, millesime: '2013-2018', libelle: 'Naissances entre 2013 et 2018',
     });
     expect(ind(ajaccio, 'medianeNiveauVie')).toMatchObject({ valeur: 21900, millesime: '2019', unite: '€' });
     expect(ind(ajaccio, 'superficie')).toMatchObject({ valeur: 82.03, unite: 'km²', millesime: null });
     expect(ind(ajaccio, 'densite').valeur).toBe(863.3);
-    expect(ind(ajaccio, 'etablissementsAgriculture')).toMatchObject({ valeur: 8, definition: expect.stringContaining('agriculture') });
+    expect(ind(ajaccio, 'etablissementsAgriculture')).toMatchObject({ valeur: 8, libelle: 'Ets actifs agriculture fin 2018' });
     expect(ind(ajaccio, 'evolutionPopulation')).toMatchObject({ millesime: '2013-2018', unite: '% par an' });
     expect(ind(ajaccio, 'evolutionPopulation').valeur).toBeCloseTo((Math.pow(70817 / 67507, 1 / 5) - 1) * 100, 2);
     expect(ind(ajaccio, 'tauxChomage').valeur).toBeCloseTo((3082.7475305254 / 31792.8677628302) * 100, 2);
@@ -183,7 +183,7 @@ describe('insee-comparateur format checks', () => {
 
 describe('insee-comparateur registry entry and sample', () => {
   it('parses, with the Consultation finalité and an existing sample', () => {
-    expect(source).toMatchObject({ id: 'insee-comparateur', format: 'zip', finalite: 'Consultation', cleCommune: 'CODGEO' });
+    expect(source).toMatchObject({ id: 'statistiques-insee', pipeline: 'insee-comparateur', format: 'zip', finalite: 'Consultation', cleCommune: 'CODGEO' });
     for (const p of source.echantillon) expect(existsSync(join(import.meta.dirname, '../..', p))).toBe(true);
   });
 

@@ -16,7 +16,7 @@ import {
   definitions, FIELDS, indicateurs, mergeRows, toRows, type IndicatorDefinition, type SourceRow,
 } from './project.js';
 
-export const SOURCE_ID = 'insee-comparateur';
+export const SOURCE_ID = 'statistiques-insee';
 
 /** Reasons a row is set aside, as they appear in the run summary. */
 export const REJECT = {
@@ -128,7 +128,6 @@ async function run(ctx: SourceContext): Promise<SourceOutput> {
       dictionnaire: basename(files.metaName),
       recensement: binding.millesimeRP,
       definitions: defs,
-      dictionnaireComplet: [...dictionary.values()],
       statuts: {
         secret: 'Valeur non diffusée par l’INSEE : case vide ou « s » dans le fichier (secret statistique, ou donnée indisponible comme le recensement à Mayotte).',
         'non-additionnable': 'Commune fusionnée depuis l’édition : les médianes, parts et taux des anciennes communes ne s’additionnent pas.',

@@ -21,8 +21,8 @@ export interface Indicateur {
   valeur: number | null;
   millesime: string | null;
   unite: string;
+  /** Short label of the INSEE dictionary (`LIB_VAR`); the long definition is in the source metadata. */
   libelle: string;
-  definition: string;
   /** INSEE variable (`P22_POP`), or the formula for indicators computed here. */
   variable: string;
   theme: Theme;
@@ -152,7 +152,7 @@ export function indicateurs(
     byId.set(ind.id, cell);
     const d = defs.get(ind.id)!;
     out[ind.id] = {
-      valeur: cell.valeur, millesime: ind.millesime, unite: ind.unite, libelle: d.libelle, definition: d.definition,
+      valeur: cell.valeur, millesime: ind.millesime, unite: ind.unite, libelle: d.libelle,
       variable: ind.variable, theme: ind.theme, ...(cell.statut ? { statut: cell.statut } : {}),
     };
   });
@@ -166,7 +166,7 @@ export function indicateurs(
     if (missing) cell = { valeur: null, statut: missing.statut ?? 'secret' };
     else cell = { valeur: dv.compute(inputs.map((c) => c.valeur!), years) };
     out[dv.id] = {
-      valeur: cell.valeur, millesime: d.millesime, unite: d.unite, libelle: d.libelle, definition: d.definition,
+      valeur: cell.valeur, millesime: d.millesime, unite: d.unite, libelle: d.libelle,
       variable: d.variable, theme: d.theme, ...(cell.statut ? { statut: cell.statut } : {}),
     };
   }
@@ -183,12 +183,11 @@ export const FIELDS: FieldSchema[] = [
   { name: 'unite', type: 'string', description: 'Unité de la valeur' },
   { name: 'millesime', type: 'string', description: 'Année (ou période) de la valeur, lue dans le nom de la variable' },
   { name: 'statut', type: 'string', description: 'secret : non diffusé par l’INSEE (case vide ou « s ») ; non-additionnable : commune fusionnée depuis, valeur non sommable' },
-  { name: 'definition', type: 'string', description: 'Définition longue, du dictionnaire des variables de l’INSEE' },
 ];
 
 export function toRows(code: string, values: Record<string, Indicateur>): Record<string, Scalar>[] {
   return Object.entries(values).map(([id, v]) => ({
     code, indicateur: id, theme: v.theme, variable: v.variable, libelle: v.libelle, valeur: v.valeur,
-    unite: v.unite, millesime: v.millesime, statut: v.statut ?? null, definition: v.definition,
+    unite: v.unite, millesime: v.millesime, statut: v.statut ?? null,
   }));
 }

@@ -1,16 +1,47 @@
 /**
  * ETags derive from (release, resource) — the URL path and its sorted query —
  * never from the body, so a 304 costs no rendering and no hashing of payloads.
+ * The resource part is a 52-bit FNV-1a of the path: an ETag only has to tell
+ * apart the representations of one URL, so a cryptographic hash (and its
+ * allocation) per request buys nothing. A content-coded representation gets a
+ * suffix (`-br`, `-gzip`): it is a different representation (RFC 9110 §8.8.3).
  */
-import { createHash } from 'node:crypto';
 
-export function etagFor(releaseId: string, url: URL): string {
-  const query = [...url.searchParams.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('&');
-  const resource = createHash('sha1').update(`${url.pathname}?${query}`).digest('base64url').slice(0, 16);
-  return `"${releaseId}.${resource}"`;
+/** FNV-1a over UTF-16 code units, 52 bits kept exact in a double. */
+function fnv52(text: string): string {
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0x050c5d1f | 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 7);
+  }
+  return ((h2 >>> 0) % 0x100000).toString(36) + (h1 >>> 0).toString(36);
 }
 
+/** `search` is the raw query string without `?` (empty when none). */
+export function etagFor(releaseId: string, path: string, search = ''): string {
+  let resource = path;
+  if (search) {
+    const query = [...new URLSearchParams(search).entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('&');
+    resource = `${path}?${query}`;
+  }
+  return `"${releaseId}.${fnv52(resource)}"`;
+}
+
+/** The ETag of a content-coded representation. */
+export function withEncoding(etag: string, encoding: string): string {
+  return `${etag.slice(0, -1)}-${encoding}"`;
+}
+
+/** True when one of the validators names this resource in this release, whatever its content coding. */
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
-  return header.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === etag || t === '*');
+  const bare = etag.slice(0, -1);
+  for (const raw of header.split(',')) {
+    const t = raw.trim().replace(/^W\//, '');
+    if (t === '*' || t === etag) return true;
+    if (t.startsWith(bare) && /^-(br|gzip|deflate)"$/.test(t.slice(bare.length))) return true;
+  }
+  return false;
 }

@@ -19,7 +19,6 @@ export function resolveCommune(c: Context<AppEnv>, code: string): CommuneEntry {
   if (problem) throw new ApiError('code-invalide', problem);
   const release = c.get('release')!;
   const resolution = release.referential.resolve(code);
-  const url = new URL(c.req.url);
   const headers = { 'Dotation-Release': release.id, 'Cache-Control': 'public, max-age=300' };
   switch (resolution.kind) {
     case 'current':
@@ -27,6 +26,7 @@ export function resolveCommune(c: Context<AppEnv>, code: string): CommuneEntry {
     case 'unknown':
       throw new ApiError('introuvable', `Aucune commune, actuelle ou ancienne, n'a le code ${code} dans le COG ${release.referential.millesime}.`);
     case 'redirect': {
+      const url = new URL(c.req.url);
       const { from, to, date, mod } = resolution;
       const evenement = mod ? MOD_LABELS[mod] : undefined;
       const statut = from.type === 'commune-deleguee' ? 'commune déléguée' : from.type === 'commune-associee' ? 'commune associée' : 'ancienne commune';
@@ -45,6 +45,7 @@ export function resolveCommune(c: Context<AppEnv>, code: string): CommuneEntry {
       });
     }
     case 'split': {
+      const url = new URL(c.req.url);
       const body = {
         code: resolution.from.code,
         nom: resolution.from.nom,

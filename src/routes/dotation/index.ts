@@ -46,7 +46,7 @@ const getDataset = createRoute({
   method: 'get', path: '/commune/{code}/datasets/{dataset}', tags: ['Dotation'],
   summary: 'Un jeu de données de la commune, en JSON, CSV (`.csv`) ou GeoJSON (`.geojson`)',
   request: {
-    params: codeParam.extend({ dataset: z.string().openapi({ param: { name: 'dataset', in: 'path' }, example: 'insee-comparateur.csv' }) }),
+    params: codeParam.extend({ dataset: z.string().openapi({ param: { name: 'dataset', in: 'path' }, example: 'statistiques-insee.csv' }) }),
   },
   responses: {
     200: {

@@ -1,0 +1,31 @@
+/**
+ * A response body rendered once and served many times: the identity bytes and,
+ * compressed on first demand, each content coding. Kept in an `LruCache` keyed
+ * by (release, resource, format), so that a warm request costs a map lookup.
+ */
+import type { Context } from 'hono';
+import type { AppEnv } from '../app.js';
+import { compressSync, type Encoding } from './compression.js';
+
+export class CachedBody {
+  private readonly encoded: Partial<Record<Encoding, Buffer>> = {};
+  constructor(readonly body: string, readonly contentType: string, readonly headers: Record<string, string> = {}) {}
+
+  encodedAs(encoding: Encoding): Buffer {
+    return (this.encoded[encoding] ??= compressSync(this.body, encoding));
+  }
+
+  /** Approximate memory held, for reports. */
+  get bytes(): number {
+    return this.body.length * 2 + Object.values(this.encoded).reduce((n, b) => n + (b?.length ?? 0), 0);
+  }
+}
+
+/** Answers with the cached body in the coding the middleware negotiated. */
+export function respondCached(c: Context<AppEnv>, cached: CachedBody): Response {
+  const encoding = c.get('encoding');
+  if (encoding) {
+    return c.body(cached.encodedAs(encoding) as Uint8Array<ArrayBuffer>, 200, { ...cached.headers, 'Content-Type': cached.contentType, 'Content-Encoding': encoding });
+  }
+  return c.body(cached.body, 200, { ...cached.headers, 'Content-Type': cached.contentType });
+}
