@@ -49,7 +49,9 @@ export class IngestError extends Error {
 
 async function loadPipeline(def: SourceDefinition, overrides?: Record<string, SourcePipeline>): Promise<SourcePipeline> {
   if (overrides?.[def.id]) return overrides[def.id];
-  const module = (await import(`../${def.pipeline ?? def.id}/index.js`)) as { default?: SourcePipeline };
+  // The folder comes from the validated registry; a file URL keeps bundlers (vitest) from rewriting the import.
+  const url = new URL(`../${def.pipeline ?? def.id}/index.ts`, import.meta.url).href;
+  const module = (await import(/* @vite-ignore */ url)) as { default?: SourcePipeline };
   if (!module.default?.run) throw new Error(`pipelines/${def.pipeline ?? def.id}/index.ts n'exporte pas de pipeline par défaut`);
   return module.default;
 }

@@ -153,7 +153,7 @@
         source: sourceText(U.date(e.date), e.dataset.producteur),
       }));
     }
-    var insee = model.byId['insee-comparateur'];
+    var insee = model.known.insee;
     if (model.housing) {
       charts.push(C.bars({
         id: 'logements', title: 'Logements par catégorie',

@@ -24,6 +24,28 @@
 
   function isAvailable(ds) { return !!ds && ds.statut === 'available'; }
 
+  /**
+   * The datasets the card knows, by registry id (with former ids: the registry
+   * may rename an entry) or, failing that, by the shape of their `donnees`.
+   */
+  var KNOWN = {
+    cog: { ids: ['cog'] },
+    insee: { ids: ['statistiques-insee', 'insee-comparateur'], shape: function (d) { return !!d.indicateurs; } },
+    contour: { ids: ['communes-contours', 'contours-communes'] },
+    iris: { ids: ['iris-contours', 'contours-iris'] },
+    qpv: { ids: ['qpv'] },
+    ban: { ids: ['ban'], shape: function (d) { return typeof d.adresses === 'number' && typeof d.voies === 'number'; } },
+    couverture: { ids: ['arcep-couverture'] },
+    sites: { ids: ['arcep-sites'] },
+  };
+
+  function known(k, datasets, key) {
+    var spec = KNOWN[key];
+    for (var i = 0; i < spec.ids.length; i++) if (byId[spec.ids[i]]) return byId[spec.ids[i]];
+    if (!spec.shape) return null;
+    return datasets.filter(function (d) { return isAvailable(d) && d.donnees && spec.shape(d.donnees); })[0] || null;
+  }
+
   function missingText(ds, what) {
     var statut = ds ? ds.statut : 'unregistered';
     return (what ? what + ' : ' : '') + (STATUT_LABELS[statut] || statut);
@@ -57,9 +79,9 @@
   }
 
   /** Population: the référentiel's (always there), with the census figure as detail when INSEE is loaded. */
-  function populationFigure(commune, byId) {
-    var cog = byId.cog;
-    var insee = byId['insee-comparateur'];
+  function populationFigure(commune, k) {
+    var cog = k.cog;
+    var insee = k.insee;
     var rp = isAvailable(insee) ? indicator(insee.donnees, 'population') : null;
     var detail = rp && rp.valeur !== null ? 'Recensement ' + (rp.millesime || insee.millesime) + ' : ' + U.number(rp.valeur) + ' hab. (INSEE)' : null;
     if (commune.population === null || commune.population === undefined) {
@@ -77,8 +99,8 @@
     });
   }
 
-  function addressesFigure(byId) {
-    var ban = byId.ban;
+  function addressesFigure(k) {
+    var ban = k.ban;
     if (!isAvailable(ban) || typeof (ban.donnees || {}).adresses !== 'number') return unavailable('adresses', 'Adresses', ban, 'Base Adresse Nationale');
     var d = ban.donnees;
     var parts = [];
@@ -92,10 +114,10 @@
    * Mobile coverage (ARCEP): the best share of the commune covered in 4G, looked
    * up in the dataset's records whatever their nesting (operator × technology × level).
    */
-  function coverageFigure(byId) {
-    var ds = byId['arcep-couverture'];
+  function coverageFigure(k) {
+    var ds = k.couverture;
     if (!isAvailable(ds)) {
-      var sites = byId['arcep-sites'];
+      var sites = k.sites;
       if (isAvailable(sites)) return figure('couverture', 'Couverture mobile', sites, { display: 'voir les sites', detail: 'Sites mobiles par opérateur et technologie (ARCEP)' });
       return unavailable('couverture', 'Couverture mobile', ds, 'ARCEP');
     }
@@ -176,8 +198,8 @@
     ['etablissements', 'Établissements actifs', 0],
   ];
 
-  function inseeFigures(byId) {
-    var insee = byId['insee-comparateur'];
+  function inseeFigures(k) {
+    var insee = k.insee;
     if (!isAvailable(insee)) return [unavailable('insee', 'Statistiques INSEE', insee, 'Comparateur de territoires')];
     return INSEE_FIGURES.map(function (spec) {
       var i = indicator(insee.donnees, spec[0]);
@@ -191,8 +213,8 @@
     }).filter(Boolean);
   }
 
-  function qpvFigure(byId) {
-    var ds = byId.qpv;
+  function qpvFigure(k) {
+    var ds = k.qpv;
     if (!isAvailable(ds) || !ds.donnees) return unavailable('qpv', 'Quartiers prioritaires (QPV)', ds, 'QPV');
     var d = ds.donnees;
     var names = (d.qpv || []).map(function (q) { return q.nom; }).filter(Boolean);
@@ -202,8 +224,8 @@
     return figure('qpv', 'Quartiers prioritaires (QPV)', ds, { value: d.nombreQpv, display: U.number(d.nombreQpv), unit: d.nombreQpv > 1 ? 'quartiers' : 'quartier', detail: detail.join(' · ') || null });
   }
 
-  function areaFigure(byId) {
-    var ds = byId['communes-contours'];
+  function areaFigure(k) {
+    var ds = k.contour;
     var km2 = isAvailable(ds) && ds.donnees && ds.donnees.surface ? ds.donnees.surface.km2 : null;
     if (typeof km2 !== 'number') return unavailable('superficie', 'Superficie', ds, 'Contours');
     return figure('superficie', 'Superficie', ds, { value: km2, display: U.number(km2, 2), unit: 'km²', detail: 'Surface du contour (calcul géodésique)' });
@@ -221,8 +243,10 @@
   function summarize(dotation) {
     var datasets = dotation.datasets || [];
     var byId = indexById(datasets);
+    var k = {};
+    Object.keys(KNOWN).forEach(function (key) { k[key] = known(byId, datasets, key); });
     var election = latestElection(datasets);
-    var insee = byId['insee-comparateur'];
+    var insee = k.insee;
     var registered = datasets.filter(function (d) { return d.id !== 'cog'; });
     var available = registered.filter(isAvailable);
     return {
@@ -230,12 +254,13 @@
       release: dotation.release,
       datasets: datasets,
       byId: byId,
-      headline: [populationFigure(dotation.commune, byId), addressesFigure(byId), coverageFigure(byId), electionFigure(election, datasets)],
-      more: [qpvFigure(byId), areaFigure(byId)].concat(inseeFigures(byId)),
+      known: k,
+      headline: [populationFigure(dotation.commune, k), addressesFigure(k), coverageFigure(k), electionFigure(election, datasets)],
+      more: [qpvFigure(k), areaFigure(k)].concat(inseeFigures(k)),
       election: election,
       housing: series(insee, [['residencesPrincipales', 'Résidences principales'], ['residencesSecondaires', 'Résidences secondaires et occasionnelles'], ['logementsVacants', 'Logements vacants']]),
       establishments: series(insee, [['etablissementsAgriculture', 'Agriculture'], ['etablissementsIndustrie', 'Industrie'], ['etablissementsConstruction', 'Construction'], ['etablissementsCommerceServices', 'Commerce, transports, services'], ['etablissementsAdministration', 'Administration, enseignement, santé']]),
-      layers: { contour: byId['communes-contours'] || null, iris: byId['iris-contours'] || null, qpv: byId.qpv || null },
+      layers: { contour: k.contour, iris: k.iris, qpv: k.qpv },
       coverage: { available: available.length, total: registered.length },
     };
   }

@@ -124,7 +124,8 @@ export function registerDemoRoutes(app: App): void {
     const instance = new URL(c.req.url).pathname;
     if (format && format !== 'json') {
       // oEmbed §2.3.4: an unsupported format is a 501, not a 400.
-      return problemResponse({ type: '/problemes/format-non-pris-en-charge', title: 'Format non pris en charge', status: 501, detail: `Format « ${format} » : seul json est servi.`, instance, requestId: c.get('requestId') });
+      const body = { type: '/problemes/format-non-pris-en-charge', title: 'Format non pris en charge', status: 501, detail: `Format « ${format} » : seul json est servi.`, instance, requestId: c.get('requestId') };
+      return problemResponse(body);
     }
     const target = embedTargetOf(url, ownHosts(c));
     if (target.kind === 'malformed') throw new ApiError('requete-invalide', `url : ${target.detail}`);

@@ -52,7 +52,14 @@ const getDataset = createRoute({
     200: {
       description: 'Le jeu de données',
       content: {
-        'application/json': { schema: z.object({ commune: z.object({ code: z.string(), nom: z.string() }), dataset: z.string(), millesime: z.string(), donnees: z.record(z.string(), z.unknown()) }) },
+        'application/json': {
+          schema: z.object({
+            commune: z.object({ code: z.string(), nom: z.string() }), dataset: z.string(), millesime: z.string(),
+            donnees: z.record(z.string(), z.unknown()),
+            champs: z.array(z.object({ name: z.string(), type: z.string() }).passthrough()).nullable().openapi({ description: 'Table Schema des lignes CSV' }),
+            metadonnees: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Définitions des variables, bilan de la source' }),
+          }),
+        },
         'text/csv': { schema: z.string() },
         'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }) },
       },
@@ -98,6 +105,9 @@ export function registerDotationRoutes(app: App, deps: AppDeps): void {
         'Content-Type': 'application/geo+json; charset=utf-8', 'Content-Disposition': `inline; filename="${filename}.geojson"`,
       });
     }
-    return c.json({ commune: { code: commune.code, nom: commune.nom }, dataset: id, millesime: load.millesime, donnees: row.data }, 200);
+    return c.json({
+      commune: { code: commune.code, nom: commune.nom }, dataset: id, millesime: load.millesime, donnees: row.data,
+      champs: (load.fields as FieldSchema[] | null) ?? null, metadonnees: (load.metadata as Record<string, unknown> | null) ?? null,
+    }, 200);
   });
 }
