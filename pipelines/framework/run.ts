@@ -11,9 +11,10 @@ import { Referential } from '../../src/domain/referential.js';
 import { currentReleaseId, readLoads, readRelease, referentialOfLoad } from '../../src/releases/repository.js';
 import { buildReferentialData } from '../cog/index.js';
 import { decoupageVersion } from '../cog/decoupage.js';
-import { checkAccounting, checkRowCount, communeKeyCheck, type Scope } from './checks.js';
+import { checkAccounting, checkRowCount, communeKeyCheck } from './checks.js';
 import { openDuckDb } from './duckdb.js';
-import { fetchToCache, resolveInput, type FetchOptions, type FetchedFile } from './fetch.js';
+import type { FetchOptions, FetchedFile } from './fetch.js';
+import { allowedHosts, sourceFiles, type InputPlan } from './inputs.js';
 import { completeLoad, createLoad, discardLoad, loadCommuneRecords, loadReferential, readCommuneRecords, type Provenance } from './load.js';
 import { createProgress, type ProgressFactory } from './progress.js';
 import { publishRelease } from './publish.js';
@@ -101,16 +102,6 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const order = orderSources(ids, new Map([...pipelines].map(([id, p]) => [id, p.dependsOn ?? []])));
 
   const departements = options.departements ?? [];
-  const fetchOptions: FetchOptions = {
-    cacheDir: options.cacheDir,
-    // Registry hosts, plus the mirrors the operator names explicitly with --input.
-    allowedHosts: [...new Set([
-      ...registry.flatMap((s) => s.urls.map((u) => new URL(u).hostname)),
-      ...[...(options.inputs?.values() ?? [])].flat().filter((spec) => /^https?:\/\//.test(spec)).map((spec) => new URL(spec).hostname),
-    ])],
-    maxBytes: 20 * 1024 ** 3,
-    ...options.fetch,
-  };
   const progress = options.progress ?? createProgress(logger);
   const duck = await openDuckDb(options.duckdbPath ?? ':memory:');
   const workRoot = mkdtempSync(join(resolve(options.cacheDir, '..'), 'work-'));
@@ -120,28 +111,13 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   let referential: Referential | undefined = release?.loads.cog
     ? await referentialOfLoad(store, release.loads.cog, (await readLoads(store, [release.loads.cog])).get(release.loads.cog)!.millesime)
     : undefined;
-
-  const filesFor = async (def: SourceDefinition): Promise<{ files: FetchedFile[]; scope: Scope }> => {
-    const given = options.inputs?.get(def.id);
-    if (given?.length) {
-      const files = await Promise.all(given.map((spec) => resolveInput(spec, fetchOptions)));
-      return { files, scope: departements.length ? 'partial' : 'national' };
-    }
-    if (options.sample || def.format === 'npm-package') {
-      const files = await Promise.all(def.echantillon.map((p) => resolveInput(resolve(options.projectRoot, p), fetchOptions)));
-      return { files, scope: def.format === 'npm-package' ? 'national' : 'sample' };
-    }
-    const urls = def.urls.flatMap((u) => (u.includes('{departement}')
-      ? (departements.length ? departements : [...referential!.departements.keys()]).map((d) => u.replaceAll('{departement}', d))
-      : [u]));
-    const files: FetchedFile[] = [];
-    for (const url of urls) {
-      files.push(await fetchToCache(url, {
-        ...fetchOptions, maxBytes: def.tailleMax, expectedSha256: urls.length === 1 ? def.sha256 : undefined,
-        onProgress: (received, total) => progress.forSource(def.id).update('téléchargement', received, total),
-      }));
-    }
-    return { files, scope: departements.length ? 'partial' : 'national' };
+  const plan: InputPlan = {
+    inputs: options.inputs,
+    sample: options.sample,
+    departements,
+    projectRoot: options.projectRoot,
+    fetch: { cacheDir: options.cacheDir, allowedHosts: allowedHosts(registry, options.inputs), maxBytes: 20 * 1024 ** 3, ...options.fetch },
+    allDepartements: () => [...referential!.departements.keys()],
   };
 
   let failed: SourceSummary | undefined;
@@ -150,7 +126,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       const def = byId.get(id)!;
       const started = Date.now();
       const report = new StatsReport();
-      const { files, scope } = await filesFor(def);
+      const { files, scope } = await sourceFiles(def, plan, progress.forSource(id));
       const loadId = await createLoad(store, id, def.millesime);
       const summary: SourceSummary = { source: id, loadId, millesime: def.millesime, stats: report.stats, files: toProvenance(files, options.projectRoot).files };
       failed = summary;
