@@ -21,7 +21,7 @@ if (mode === 'bare') {
   const config = loadConfig();
   const store = await openStore(config);
   await store.migrate();
-  const app = createApp({ store, registry: loadRegistry(join(config.projectRoot, 'data-sources.yaml')), releaseCheckMs: config.releaseCheckMs });
+  const app = createApp({ store, registry: loadRegistry(join(config.projectRoot, 'data-sources.yaml')), releaseCheckMs: config.releaseCheckMs, cacheSize: config.cacheSize });
   // Warm the per-release referential before measuring.
   await app.request('/commune/35238');
   serve({ fetch: app.fetch, port }, () => process.stdout.write('ready\n'));

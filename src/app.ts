@@ -18,6 +18,9 @@ import { registerTerritoireRoutes } from './routes/territoires/index.js';
 import { registerDotationRoutes } from './routes/dotation/index.js';
 import { registerMetaRoutes } from './routes/meta/index.js';
 import { registerDocs } from './routes/docs.js';
+import { registerPackRoutes } from './routes/pack/index.js';
+import { registerCatalogRoutes } from './routes/catalog/index.js';
+import { registerChangesRoutes } from './routes/changes/index.js';
 import { registerDemoRoutes } from './routes/demo/index.js';
 
 export interface AppDeps {
@@ -25,6 +28,8 @@ export interface AppDeps {
   registry: SourceDefinition[];
   releaseCheckMs?: number;
   logger?: Logger;
+  /** Entries of the rendered-body cache (dotations built once per release, commune, format). */
+  cacheSize?: number;
 }
 
 export type AppEnv = {
@@ -57,7 +62,7 @@ export function createApp(deps: AppDeps): App {
     const path = c.req.path;
     const release = await tracker.current();
     c.set('release', release);
-    if (!release && !WITHOUT_RELEASE.has(path) && !path.startsWith('/docs')) {
+    if (!release && !WITHOUT_RELEASE.has(path) && !path.startsWith('/docs') && !path.startsWith('/demo/assets/')) {
       throw new ApiError('aucune-release', "Aucune release n'est encore publiée : lancez `npx dotation ingest --sample` ou attendez la fin de l'ingestion initiale.");
     }
     const encoding = negotiateEncoding(c.req.header('accept-encoding'));
@@ -111,6 +116,9 @@ export function createApp(deps: AppDeps): App {
 
   registerCommuneRoutes(app, deps);
   registerTerritoireRoutes(app);
+  registerPackRoutes(app, deps);
+  registerCatalogRoutes(app, deps);
+  registerChangesRoutes(app, deps);
   registerDotationRoutes(app, deps);
   registerMetaRoutes(app, deps);
   registerDocs(app);

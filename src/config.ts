@@ -11,6 +11,8 @@ const schema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** How long a server trusts its idea of the current release before asking the store again. */
   RELEASE_CHECK_MS: z.coerce.number().int().min(0).default(1000),
+  /** Rendered dotations kept in memory (LRU, entries); 0 disables the cache. */
+  DOTATION_CACHE_SIZE: z.coerce.number().int().min(0).default(5000),
 });
 
 export interface Config {
@@ -23,6 +25,7 @@ export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   publicUrl?: string;
   releaseCheckMs: number;
+  cacheSize: number;
   projectRoot: string;
 }
 
@@ -46,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
     releaseCheckMs: e.RELEASE_CHECK_MS,
+    cacheSize: e.DOTATION_CACHE_SIZE,
     projectRoot: PROJECT_ROOT,
   };
 }

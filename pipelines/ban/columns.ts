@@ -16,10 +16,15 @@ export type BanColumn = (typeof BAN_COLUMNS)[number];
 
 export const BAN_HEADER = BAN_COLUMNS.join(';');
 
-/** `read_csv` arguments: every column declared VARCHAR, nothing sniffed. */
-export function banReadCsv(files: string[]): string {
+/**
+ * `read_csv` over the files with the 23 declared columns, nothing sniffed:
+ * VARCHAR (the exact text, for the bulk copy) unless `types` declares a column
+ * otherwise, in which case DuckDB's reader converts it and names line and
+ * column of a value that does not convert.
+ */
+export function banReadCsv(files: string[], types: Partial<Record<BanColumn, string>> = {}): string {
   const list = files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ');
-  const columns = BAN_COLUMNS.map((c) => `'${c}': 'VARCHAR'`).join(', ');
+  const columns = BAN_COLUMNS.map((c) => `'${c}': '${types[c] ?? 'VARCHAR'}'`).join(', ');
   return `read_csv([${list}], columns = {${columns}}, header = true, auto_detect = false, delim = ';', quote = '"', escape = '"', `
     + `strict_mode = true, null_padding = false, parallel = true)`;
 }

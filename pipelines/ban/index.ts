@@ -9,13 +9,14 @@
  * per-département files; `--departement` filters rows on the commune code.
  */
 import { registerLoadTable } from '../framework/load.js';
-import { GateError } from '../framework/errors.js';
+import { GateError, SourceError } from '../framework/errors.js';
 import type { FieldSchema, Scalar, SourcePipeline } from '../framework/types.js';
-import { codeMappings, stageCodeMap } from './codes.js';
+import { codeMappings, departementOf, stageCodeMap } from './codes.js';
 import { BAN_COLUMNS, checkBanHeader } from './columns.js';
 import { IrisLocator } from './iris.js';
 import { projectGroups } from './project.js';
-import { aggregate, locateBadValue, openStreamConnection, streamAddresses } from './stage.js';
+import { aggregate, locateBadValue } from './stage.js';
+import { readBanRows } from './read.js';
 
 export const BAN_TABLE = 'ban_adresses';
 registerLoadTable(BAN_TABLE);
@@ -57,37 +58,57 @@ const pipeline: SourcePipeline = {
     const communeOf = new Map<string, string>();
     for (const m of mappings) if (m.commune) communeOf.set(m.source, m.commune);
 
-    // The GROUP BY (framework connection) and the address stream (private connection) scan the file at the same time.
+    // The GROUP BY runs in DuckDB while the rows stream to the bulk table from a JS reader of the same bytes (read.ts says why).
     ctx.progress.update('agrégation et copie des adresses', 0);
     const aggregation = aggregate(ctx.duckdb, sourceId, scope);
-    aggregation.catch(() => undefined);
-    const stream = await openStreamConnection(mappings);
+    // A format error found by DuckDB stops the copy at once instead of after the last row.
+    let aggregationFailed: unknown;
+    aggregation.catch((error: unknown) => { aggregationFailed = error; });
+    const inScope = ctx.departements.length ? new Set(ctx.departements) : undefined;
+    const streamedPerCommune = new Map<string, number>();
     let streamed = 0;
     const loadId = ctx.bulk.loadId;
     const progress = ctx.progress;
-    async function* rows(): AsyncGenerator<Scalar[]> {
-      for await (const fields of streamAddresses(stream.connection, sourceId, scope)) {
-        if (locator) {
-          const lon = fields[LON];
-          const lat = fields[LAT];
-          locator.add(communeOf.get(fields[CODE_INSEE]!)!, lon === null ? null : Number(lon), lat === null ? null : Number(lat));
-        }
-        if (++streamed % 250_000 === 0) progress.update('agrégation et copie des adresses', streamed);
-        const row: Scalar[] = fields;
-        row.unshift(loadId);
-        yield row;
-      }
-    }
+    const source = readBanRows(sourceId, ctx.files)[Symbol.asyncIterator]();
+    // Accepted rows only (known commune, in scope): the same filter as the GROUP BY's.
+    const rows: AsyncIterable<Scalar[]> = {
+      [Symbol.asyncIterator]: () => ({
+        async next(): Promise<IteratorResult<Scalar[]>> {
+          for (;;) {
+            if (aggregationFailed) throw aggregationFailed;
+            const item = await source.next();
+            if (item.done) return item;
+            const fields = item.value;
+            const code = fields[CODE_INSEE];
+            if (code === null || (inScope && !inScope.has(departementOf(code)))) continue;
+            const commune = communeOf.get(code);
+            if (commune === undefined) continue;
+            streamedPerCommune.set(commune, (streamedPerCommune.get(commune) ?? 0) + 1);
+            if (locator) {
+              const lon = fields[LON];
+              const lat = fields[LAT];
+              locator.add(commune, lon === null ? null : Number(lon), lat === null ? null : Number(lat));
+            }
+            if (++streamed % 250_000 === 0) progress.update('agrégation et copie des adresses', streamed);
+            const row: Scalar[] = fields;
+            row.unshift(loadId);
+            return { value: row, done: false };
+          }
+        },
+        async return(): Promise<IteratorResult<Scalar[]>> {
+          await source.return?.();
+          return { value: undefined, done: true };
+        },
+      }),
+    };
     let copied: number;
     try {
-      copied = await ctx.bulk.copy(BAN_TABLE, ['load_id', ...BAN_COLUMNS], rows());
+      copied = await ctx.bulk.copy(BAN_TABLE, ['load_id', ...BAN_COLUMNS], rows);
     } catch (error) {
-      // The stream's error (a SourceError when the file is at fault) is the one reported; the GROUP BY stops too.
-      ctx.duckdb.interrupt();
-      await aggregation.catch(() => undefined);
-      throw error;
-    } finally {
-      stream.close();
+      // A broken line is named by both readers: DuckDB's message is the reference one.
+      if (!(error instanceof SourceError)) ctx.duckdb.interrupt();
+      const duck = await aggregation.then(() => undefined, (e: unknown) => e);
+      throw duck instanceof SourceError ? duck : error;
     }
     const { groups, checks } = await aggregation;
     if (Object.values(checks).some((n) => n > 0)) throw await locateBadValue(sourceId, scope, checks);
@@ -95,6 +116,12 @@ const pipeline: SourcePipeline = {
     ctx.report.read(read);
 
     const projection = projectGroups(groups, ctx.referential, { iris: locator });
+    // Two readers of the same bytes must agree, commune by commune.
+    for (const g of groups) {
+      if (g.niveau !== 1 || g.cle.startsWith('!')) continue;
+      const n = streamedPerCommune.get(g.cle) ?? 0;
+      if (n !== g.adresses) throw new GateError(sourceId, 'adresses copiées', `commune ${g.cle}: ${n} adresses copiées, ${g.adresses} comptées par DuckDB`);
+    }
     if (copied !== projection.projected || streamed !== projection.projected) {
       throw new GateError(sourceId, 'adresses copiées', `${copied} adresses copiées, ${streamed} lues en flux, ${projection.projected} comptées par commune`);
     }

@@ -8,7 +8,7 @@ import { testReferential } from '../../tests/helpers/run-pipeline.js';
 
 function group(cle: string, niveau: 0 | 1, adresses: number, extra: Partial<GroupRow> = {}): GroupRow {
   return {
-    cle, niveau, deleguee: null, nomDeleguee: null, nomCommune: null, codesSource: [cle], adresses, voies: 1, lieuxDits: 0,
+    cle, niveau, deleguee: null, codesSource: [cle], adresses, voies: 1, lieuxDits: 0,
     certifiees: adresses, sansPosition: 0, codesPostaux: [], parTypePosition: { '': adresses }, parSourcePosition: { commune: adresses },
     parSourceNomVoie: { commune: adresses }, ...extra,
   };

@@ -133,14 +133,19 @@ export function projectGroups(
     return { zones, adressesHorsIris: iris.outside.get(code) ?? 0, adressesNonLocalisees: iris.unlocated.get(code) ?? 0 };
   };
 
+  // Names of communes déléguées/associées from the COG (the file's own names are not scanned).
+  const attachedNames = new Map<string, string>();
+  for (const c of referential.data.communes) if (c.type !== 'commune-actuelle' && c.type !== 'arrondissement-municipal') attachedNames.set(c.code, c.nom);
+  const nomDeleguee = (code: string) => attachedNames.get(code) ?? referential.commune(code)?.nom ?? null;
+
   const records: CommuneRecord[] = [];
   const byCode = new Map<string, BanCommuneData>();
   for (const [code, g] of communes) {
-    const data: BanCommuneData = { nom: referential.commune(code)?.nom ?? g.nomCommune, ...statsOf(g), codesSource: g.codesSource };
+    const data: BanCommuneData = { nom: referential.commune(code)?.nom ?? null, ...statsOf(g), codesSource: g.codesSource };
     const parts = (deleguees.get(code) ?? []).sort((a, b) => (a.deleguee ?? '').localeCompare(b.deleguee ?? ''));
     const named = parts.filter((d) => d.deleguee !== null);
     if (named.length) {
-      data.communesDeleguees = named.map((d) => ({ code: d.deleguee!, nom: d.nomDeleguee, ...statsOf(d) }));
+      data.communesDeleguees = named.map((d) => ({ code: d.deleguee!, nom: nomDeleguee(d.deleguee!), ...statsOf(d) }));
       data.adressesHorsCommuneDeleguee = parts.find((d) => d.deleguee === null)?.adresses ?? 0;
     }
     const iris = irisOf(code);

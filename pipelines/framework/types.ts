@@ -20,11 +20,14 @@ export interface FieldSchema {
   description?: string;
   unit?: string;
   /**
-   * How the field rolls up from member communes to an EPCI, département or région:
-   * 'sum' (counts, areas), 'mean-weighted-population' (rates, shares, averages),
-   * 'none' (medians, identifiers…). Absent = not aggregable.
+   * How the field rolls up from member communes to an EPCI, département or région.
+   * On a numeric field: 'sum' (counts, areas), 'mean-weighted-population' (rates,
+   * shares, averages; weights = population légale), 'none' (medians…); absent =
+   * not aggregable. On a string field of a long table: 'key' groups rows across
+   * communes (e.g. `indicateur`, `codeQpv`), and 'method' holds, per row, the method
+   * of that row's numeric fields (one of the three above), overriding theirs.
    */
-  aggregation?: 'sum' | 'mean-weighted-population' | 'none';
+  aggregation?: 'sum' | 'mean-weighted-population' | 'none' | 'key' | 'method';
 }
 
 /** What one source publishes for one current commune. */

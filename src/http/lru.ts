@@ -16,9 +16,11 @@ export class LruCache<V> {
 
   get size(): number { return this.entries.size; }
 
+  /** The cached value (now the most recently used), or undefined; synchronous, for the hot path. */
   get(key: string): V | undefined {
     const value = this.entries.get(key);
     if (value === undefined) return undefined;
+    this.hits++;
     this.entries.delete(key);
     this.entries.set(key, value);
     return value;
@@ -34,10 +36,7 @@ export class LruCache<V> {
   /** The cached value, or the one `build` makes (built once however many ask at the same time). */
   async getOrBuild(key: string, build: () => Promise<V>): Promise<V> {
     const cached = this.get(key);
-    if (cached !== undefined) {
-      this.hits++;
-      return cached;
-    }
+    if (cached !== undefined) return cached;
     const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
     this.misses++;

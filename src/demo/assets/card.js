@@ -17,7 +17,14 @@
     return [millesime ? 'Millésime ' + millesime : null, source ? 'Source : ' + source : null].filter(Boolean).join(' · ');
   }
 
-  function figureItem(f) {
+  /** « IGN (ADMIN EXPRESS COG), mis en forme par Etalab » → « IGN » : the compact card names the producer, the title keeps it all. */
+  function shortSource(source) {
+    if (!source) return source;
+    var cut = source.split(/\s*[(,;]/)[0].trim();
+    return cut || source;
+  }
+
+  function figureItem(f, compact) {
     var available = f.missing === null;
     return el('li', {
       class: 'chiffre' + (available ? '' : ' chiffre--absent'),
@@ -27,13 +34,13 @@
     available
       ? el('p', { class: 'chiffre__valeur' }, el('span', { class: 'chiffre__nombre', text: f.display }), f.unit ? el('span', { class: 'chiffre__unite', text: ' ' + f.unit }) : null)
       : el('p', { class: 'chiffre__valeur chiffre__valeur--absent', text: 'Non disponible' }),
-    available && f.detail ? el('p', { class: 'chiffre__detail', text: f.detail }) : null,
+    available && f.detail && !compact ? el('p', { class: 'chiffre__detail', text: f.detail }) : null,
     available ? null : el('p', { class: 'chiffre__detail', text: f.missing }),
-    available ? el('p', { class: 'source', text: sourceText(f.millesime, f.source) }) : null);
+    available ? el('p', { class: 'source', title: compact ? sourceText(f.millesime, f.source) : null, text: sourceText(f.millesime, compact ? shortSource(f.source) : f.source) }) : null);
   }
 
-  function figureList(figures, label) {
-    return el('ul', { class: 'chiffres', role: 'list', 'aria-label': label }, figures.map(figureItem));
+  function figureList(figures, label, compact) {
+    return el('ul', { class: 'chiffres', role: 'list', 'aria-label': label }, figures.map(function (f) { return figureItem(f, compact); }));
   }
 
   // The ZIP pack is another issue's route: offer the button only when this instance serves it.
@@ -41,7 +48,7 @@
   function zipAvailable(url) {
     if (!zipRoute) {
       zipRoute = U.getJson('/openapi.json')
-        .then(function (doc) { return Object.keys((doc && doc.paths) || {}).some(function (p) { return /dotation\.zip$/.test(p); }); })
+        .then(function (doc) { return Object.keys((doc && doc.paths) || {}).some(function (p) { return /^\/commune\/\{[^}]+\}\/dotation\.zip$/.test(p); }); })
         .catch(function () { return false; });
     }
     return zipRoute.then(function (documented) {
@@ -62,7 +69,7 @@
           'Télécharger toute la dotation (ZIP)'));
         holder.appendChild(el('p', { class: 'aide', text: 'Chaque jeu en CSV (et GeoJSON), un README, les licences et un datapackage.json.' }));
       } else {
-        holder.appendChild(el('p', { class: 'aide', text: 'L\'archive ZIP de la dotation n\'est pas encore servie par cette instance : téléchargez chaque jeu ci-dessous.' }));
+        holder.appendChild(el('p', { class: 'aide', text: 'L\'archive ZIP de la dotation n\'est pas servie par cette instance : chaque jeu se télécharge ci-dessous.' }));
       }
     });
     return { node: holder, ready: ready };
@@ -73,11 +80,11 @@
     return U.getJson(ds.liens.geojson).then(function (fc) { return (fc && fc.features) || []; }).catch(function () { return null; });
   }
 
-  function layerState(ds, count, noun) {
+  function layerState(ds, count, noun, compact) {
     if (!ds) return F.statutLabel('unregistered');
     if (!F.isAvailable(ds)) return F.statutLabel(ds.statut);
     if (count === null) return 'géométrie indisponible';
-    return count + ' ' + noun + (count > 1 ? 's' : '') + ' · ' + sourceText(ds.millesime, ds.producteur);
+    return count + ' ' + noun + (count > 1 ? 's' : '') + ' · ' + sourceText(ds.millesime, compact ? shortSource(ds.producteur) : ds.producteur);
   }
 
   /** The map section; its `ready` promise resolves once the layers are drawn (or known to be absent). */
@@ -116,16 +123,18 @@
         scale.appendChild(el('span', { class: 'echelle__texte', text: drawing.scale.label }));
         scale.firstChild.style.width = (drawing.scale.fraction * 100).toFixed(2) + '%';
       }
-      legend.appendChild(el('li', { class: 'legende__item legende__item--contour', data: { layer: 'contour' } },
+      var compact = mode === 'integree';
+      if (!compact || (contour && contour.length)) legend.appendChild(el('li', { class: 'legende__item legende__item--contour', data: { layer: 'contour' } },
         el('span', { class: 'legende__symbole', 'aria-hidden': 'true' }),
-        el('span', {}, el('strong', { text: 'Contour communal' }), ' — ' + (contour && contour.length ? sourceText(L.contour.millesime, L.contour.producteur) : layerState(L.contour, null, '')))));
+        el('span', {}, el('strong', { text: 'Contour communal' }), ' — ' + (contour && contour.length ? sourceText(L.contour.millesime, compact ? shortSource(L.contour.producteur) : L.contour.producteur) : layerState(L.contour, null, '')))));
       [['iris', 'IRIS', iris, L.iris, 'zone'], ['qpv', 'Quartiers prioritaires (QPV)', qpv, L.qpv, 'quartier']].forEach(function (spec) {
         var id = spec[0];
         var count = spec[2] ? spec[2].length : null;
+        if (compact && !count) return;
         legend.appendChild(el('li', { class: 'legende__item legende__item--' + id, data: { layer: id } },
           el('span', { class: 'legende__symbole', 'aria-hidden': 'true' }),
-          el('span', {}, el('strong', { text: spec[1] }), ' — ' + layerState(spec[3], count, spec[4]))));
-        if (drawing && count) {
+          el('span', {}, el('strong', { text: spec[1] }), ' — ' + layerState(spec[3], count, spec[4], compact))));
+        if (drawing && count && !compact) {
           var box = el('input', { type: 'checkbox', id: idPrefix + '-couche-' + id, checked: true, data: { layer: id } });
           box.addEventListener('change', function () {
             var g = drawing.svg.querySelector('g[data-layer="' + id + '"]');
@@ -174,42 +183,53 @@
       el('div', { class: 'graphiques__grille' }, charts));
   }
 
+  function downloadLinks(ds) {
+    var links = [];
+    if (!ds.liens) return links;
+    if (ds.liens.csv) links.push(el('a', { href: ds.liens.csv, download: '', 'aria-label': ds.titre + ' en CSV', data: { format: 'csv' } }, 'CSV'));
+    if (ds.liens.geojson) links.push(el('a', { href: ds.liens.geojson, download: '', 'aria-label': ds.titre + ' en GeoJSON', data: { format: 'geojson' } }, 'GeoJSON'));
+    if (ds.liens.json) links.push(el('a', { href: ds.liens.json, 'aria-label': ds.titre + ' en JSON', data: { format: 'json' } }, 'JSON'));
+    return links;
+  }
+
+  /** Available datasets in a table with their downloads; the others folded, each with the reason. */
   function datasetsSection(model, code, idPrefix) {
-    var rows = model.datasets.map(function (ds) {
-      var links = [];
-      if (ds.liens) {
-        if (ds.liens.csv) links.push(el('a', { href: ds.liens.csv, download: '', 'aria-label': ds.titre + ' en CSV', data: { format: 'csv' } }, 'CSV'));
-        if (ds.liens.geojson) links.push(el('a', { href: ds.liens.geojson, download: '', 'aria-label': ds.titre + ' en GeoJSON', data: { format: 'geojson' } }, 'GeoJSON'));
-        if (ds.liens.json) links.push(el('a', { href: ds.liens.json, 'aria-label': ds.titre + ' en JSON', data: { format: 'json' } }, 'JSON'));
-      }
+    var available = model.datasets.filter(F.isAvailable);
+    var missing = model.datasets.filter(function (ds) { return !F.isAvailable(ds); });
+    var rows = available.map(function (ds) {
+      var links = downloadLinks(ds);
       return el('tr', { data: { dataset: ds.id, statut: ds.statut } },
         el('th', { scope: 'row', 'data-label': 'Jeu' }, el('span', { class: 'jeu__titre', text: ds.titre }), el('span', { class: 'jeu__id', text: ds.id })),
         el('td', { 'data-label': 'Producteur', text: ds.producteur }),
         el('td', { 'data-label': 'Millésime', text: ds.millesime || '—' }),
-        el('td', { 'data-label': 'Statut' }, el('span', { class: 'statut-jeu statut-jeu--' + ds.statut, text: F.statutLabel(ds.statut) })),
         el('td', { 'data-label': 'Licence' }, el('a', { href: ds.licence.url, rel: 'license', text: ds.licence.nom })),
-        el('td', { 'data-label': 'Télécharger', class: 'jeu__liens' }, links.length ? links : (ds.id === 'cog' ? 'voir l\'identité ci-dessus' : '—')));
+        el('td', { 'data-label': 'Télécharger', class: 'jeu__liens' }, links.length ? links : (ds.id === 'cog' ? 'identité de la commune (en-tête)' : '—')));
     });
-    var zip = zipBlock(code);
     var node = el('section', { class: 'jeux', 'aria-labelledby': idPrefix + '-jeux-titre' },
       el('h3', { id: idPrefix + '-jeux-titre', class: 'section__titre', text: 'Jeux de données et téléchargements' }),
       el('p', { class: 'aide', data: { couverture: model.coverage.available + '/' + model.coverage.total } },
-        model.coverage.available + ' jeux disponibles sur ' + model.coverage.total + ' enregistrés pour cette commune dans la release ' + model.release.id + '.'),
-      zip.node,
+        model.coverage.available + ' jeu' + (model.coverage.available > 1 ? 'x' : '') + ' disponible' + (model.coverage.available > 1 ? 's' : '') + ' sur ' + model.coverage.total + ' enregistrés, pour cette commune, dans la release ' + model.release.id + '. Chaque jeu se télécharge séparément ci-dessous, ou tous ensemble dans l\'archive ZIP.'),
       el('div', { class: 'tableau' },
         el('table', { class: 'jeux__table' },
-          el('caption', { class: 'sr-only', text: 'Jeux de données de la dotation, avec statut et liens de téléchargement' }),
-          el('thead', {}, el('tr', {}, ['Jeu de données', 'Producteur', 'Millésime', 'Statut', 'Licence', 'Télécharger'].map(function (h) { return el('th', { scope: 'col', text: h }); }))),
-          el('tbody', {}, rows))));
-    return { node: node, ready: zip.ready };
+          el('caption', { class: 'sr-only', text: 'Jeux de données disponibles pour la commune, avec leurs liens de téléchargement' }),
+          el('thead', {}, el('tr', {}, ['Jeu de données', 'Producteur', 'Millésime', 'Licence', 'Télécharger'].map(function (h) { return el('th', { scope: 'col', text: h }); }))),
+          el('tbody', {}, rows))),
+      missing.length ? el('details', { class: 'jeux__absents' },
+        el('summary', { text: missing.length + ' jeu' + (missing.length > 1 ? 'x' : '') + ' sans données pour cette commune dans cette release' }),
+        el('ul', { role: 'list' }, missing.map(function (ds) {
+          return el('li', { data: { dataset: ds.id, statut: ds.statut } },
+            el('strong', { text: ds.titre }), ' (' + ds.producteur + ') — ',
+            el('span', { class: 'statut-jeu statut-jeu--' + ds.statut, text: F.statutLabel(ds.statut) }));
+        }))) : null);
+    return node;
   }
 
-  function identity(commune) {
+  function identity(commune, compact) {
     var bits = [];
     if (commune.departement) bits.push(commune.departement.nom + ' (' + commune.departement.code + ')');
-    if (commune.region) bits.push(commune.region.nom);
+    if (commune.region && !compact) bits.push(commune.region.nom);
     if (commune.epci) bits.push(commune.epci.nom);
-    if (commune.codesPostaux && commune.codesPostaux.length) bits.push((commune.codesPostaux.length > 1 ? 'codes postaux ' : 'code postal ') + commune.codesPostaux.join(', '));
+    if (commune.codesPostaux && commune.codesPostaux.length && !compact) bits.push((commune.codesPostaux.length > 1 ? 'codes postaux ' : 'code postal ') + commune.codesPostaux.join(', '));
     return bits.join(' · ');
   }
 
@@ -234,6 +254,7 @@
       if (dotation && dotation.multiple) {
         var err = new Error(dotation.multiple.message || 'Code partagé entre plusieurs communes');
         err.status = 300;
+        err.communes = dotation.multiple.communesActuelles || [];
         throw err;
       }
       var model = F.summarize(dotation);
@@ -245,11 +266,11 @@
       var Heading = mode === 'integree' ? 'h1' : 'h2';
       var header = el('header', { class: 'fiche__entete' },
         el(Heading, { id: idPrefix + '-titre', class: 'fiche__titre', tabindex: '-1' }, commune.nom + ' ', el('span', { class: 'fiche__code', text: commune.code })),
-        el('p', { class: 'fiche__territoire', text: identity(commune) }));
+        el('p', { class: 'fiche__territoire', text: identity(commune, mode === 'integree') }));
       root.appendChild(header);
       if (mode === 'integree') {
         root.appendChild(el('div', { class: 'fiche__grille' }, map.node,
-          el('section', { class: 'fiche__chiffres', 'aria-label': 'Chiffres clés' }, figureList(model.headline, 'Chiffres clés'))));
+          el('section', { class: 'fiche__chiffres', 'aria-label': 'Chiffres clés' }, figureList(model.headline, 'Chiffres clés', true))));
         root.appendChild(el('footer', { class: 'fiche__pied' },
           el('p', {},
             el('a', { href: '/?commune=' + encodeURIComponent(commune.code), target: '_blank', rel: 'noopener', class: 'lien-fort' }, 'Toute la dotation de ' + commune.nom),
@@ -257,8 +278,9 @@
           el('p', { class: 'source', text: 'Dotation de données nationales · release ' + model.release.id })));
       } else {
         root.setAttribute('aria-labelledby', idPrefix + '-titre');
-        var jeux = datasetsSection(model, commune.code, idPrefix);
-        pending.push(jeux.ready);
+        var zip = zipBlock(commune.code);
+        header.appendChild(zip.node);
+        pending.push(zip.ready);
         root.appendChild(el('div', { class: 'fiche__grille' },
           map.node,
           el('section', { class: 'fiche__chiffres', 'aria-labelledby': idPrefix + '-chiffres-titre' },
@@ -269,7 +291,7 @@
         root.appendChild(el('section', { class: 'indicateurs', 'aria-labelledby': idPrefix + '-indicateurs-titre' },
           el('h3', { id: idPrefix + '-indicateurs-titre', class: 'section__titre', text: 'Autres indicateurs' }),
           figureList(model.more, 'Autres indicateurs')));
-        root.appendChild(jeux.node);
+        root.appendChild(datasetsSection(model, commune.code, idPrefix));
       }
       return Promise.all(pending).then(function () {
         root.dataset.state = 'ready';

@@ -21,6 +21,7 @@
   var copieStatut = document.getElementById('copie-statut');
   var apercu = document.getElementById('apercu-cadre');
   var lienCarte = document.getElementById('lien-carte');
+  var resultsMessage = '';
   var searchSeq = 0;
   var cardSeq = 0;
 
@@ -65,8 +66,9 @@
       button.addEventListener('click', function () { open(c.code, { push: true, focus: true }); });
       list.appendChild(el('li', {}, button));
     });
-    if (!communes.length) say('Aucune commune ne correspond à « ' + query + ' ».');
-    else say(communes.length === 1 ? '1 commune trouvée.' : communes.length + ' communes trouvées, classées par pertinence puis population.');
+    if (!communes.length) resultsMessage = 'Aucune commune ne correspond à « ' + query + ' ».';
+    else resultsMessage = communes.length === 1 ? '1 commune trouvée.' : communes.length + ' communes trouvées, classées par pertinence puis population.';
+    say(resultsMessage);
   }
 
   function runSearch(query, fromUser) {
@@ -79,7 +81,7 @@
       var first = communes[0];
       // An exact name or code, or a single answer, opens the card directly; the list stays for the others.
       if (first && (communes.length === 1 || normalize(first.nom) === normalize(query) || first.code === query.trim().toUpperCase())) {
-        open(first.code, { push: fromUser, focus: false });
+        open(first.code, { push: fromUser, focus: false, afterSearch: true });
       }
     }).catch(function (error) {
       if (seq !== searchSeq) return;
@@ -110,7 +112,8 @@
     return global.DotationCard.render(fiche, code, { mode: 'complete' }).then(function (model) {
       if (seq !== cardSeq) return;
       document.title = model.commune.nom + ' — Dotation de données nationales';
-      say('Dotation de ' + model.commune.nom + ' (' + model.commune.code + ') affichée.');
+      // One announcement: the result count stays audible when the card opens by itself.
+      say((options.afterSearch ? resultsMessage + ' ' : '') + 'Dotation de ' + model.commune.nom + ' (' + model.commune.code + ') affichée.');
       document.getElementById('release').textContent = 'Release ' + model.release.id + '.';
       if (options.focus) {
         var heading = fiche.querySelector('.fiche__titre');
@@ -118,7 +121,15 @@
       }
       return snippet(model.commune.code);
     }).catch(function (error) {
-      if (seq === cardSeq) say('La dotation n\'a pas pu être affichée : ' + error.message);
+      if (seq !== cardSeq) return;
+      if (error.status === 300 && error.communes) {
+        // A code shared between today's communes (a split): offer them.
+        fiche.hidden = true;
+        showResults(error.communes, code);
+        say(error.message);
+        return;
+      }
+      say('La dotation n\'a pas pu être affichée : ' + error.message);
     });
   }
 

@@ -39,7 +39,7 @@
     sites: { ids: ['arcep-sites'] },
   };
 
-  function known(k, datasets, key) {
+  function known(byId, datasets, key) {
     var spec = KNOWN[key];
     for (var i = 0; i < spec.ids.length; i++) if (byId[spec.ids[i]]) return byId[spec.ids[i]];
     if (!spec.shape) return null;

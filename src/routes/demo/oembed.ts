@@ -30,7 +30,13 @@ export function embedTargetOf(raw: string, hosts: string[]): EmbedTarget {
     return { kind: 'foreign', detail: `${url.host} n'est pas servi par cette instance : aucune carte à intégrer.` };
   }
   const path = /^\/commune\/([^/]+)(?:\/(?:embed|dotation))?\/?$/.exec(url.pathname);
-  if (path) return { kind: 'commune', code: decodeURIComponent(path[1]) };
+  if (path) {
+    try {
+      return { kind: 'commune', code: decodeURIComponent(path[1]) };
+    } catch {
+      return { kind: 'malformed', detail: `${url.pathname} : encodage invalide.` };
+    }
+  }
   const commune = url.searchParams.get('commune');
   if (url.pathname === '/' && commune) return { kind: 'commune', code: commune };
   return { kind: 'foreign', detail: `${url.pathname} n'est pas une carte de commune (formes reconnues : /commune/{code}, /commune/{code}/embed, /?commune={code}).` };

@@ -3,6 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { App, AppDeps } from '../../app.js';
 import { csvLine } from '../../db/csv.js';
 import { buildDotation } from '../../dotation/build.js';
+import { CachedBody, respondCached } from '../../http/cached-body.js';
+import { cacheKey, responseCache } from '../../http/response-cache.js';
 import { ApiError, problemResponses } from '../../http/problem.js';
 import { communeSchema } from '../communes/serialize.js';
 import { resolveCommune } from '../communes/resolve.js';
@@ -76,7 +78,13 @@ function toCsv(fields: FieldSchema[] | undefined, rows: Record<string, Scalar>[]
 export function registerDotationRoutes(app: App, deps: AppDeps): void {
   app.openapi(getDotation, async (c) => {
     const commune = resolveCommune(c, c.req.valid('param').code);
-    return c.json(await buildDotation(deps.store, deps.registry, c.get('release')!, commune), 200);
+    // Built once per (release, commune, format), then served from the bounded cache.
+    const release = c.get('release')!;
+    const cache = responseCache(deps);
+    const key = cacheKey(release.id, commune.code, 'dotation.json');
+    const cached = cache.get(key) ?? await cache.getOrBuild(key, async () =>
+      new CachedBody(JSON.stringify(await buildDotation(deps.store, deps.registry, release, commune)), 'application/json'));
+    return respondCached(c, cached) as never;
   });
 
   app.openapi(getDataset, async (c) => {

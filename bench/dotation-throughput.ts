@@ -1,0 +1,60 @@
+/**
+ * `/commune/{code}/dotation` over random codes of every current commune, 50
+ * connections, against the bare Hono JSON route measured in the same run:
+ *  - warm: every dotation built once beforehand (cache sized for all communes);
+ *  - cold: cache disabled (DOTATION_CACHE_SIZE=0), every request builds its
+ *    dotation from the store — under 50 connections, and one at a time (the
+ *    build latency itself).
+ * Cold builds are meant for PostgreSQL: run with DATABASE_URL set, after
+ * `npx dotation ingest --sample` (or a real ingestion) into that database.
+ *   DATABASE_URL=postgres://…/db npx tsx bench/dotation-throughput.ts [seconds]
+ */
+import autocannon from 'autocannon';
+import { Referential } from '../src/domain/referential.js';
+import { loadDecoupage } from '../pipelines/cog/decoupage.js';
+import { hammer, printTable, startServer, stopServer, type Figures } from './http-bench.js';
+
+const seconds = Number(process.argv[2] ?? 15);
+const codes = [...new Referential(loadDecoupage()).communes()].map((c) => c.code);
+const paths = codes.map((c) => `/commune/${c}/dotation`);
+console.log(`${codes.length} communes, ${seconds} s par mesure, 50 connexions, stockage : ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`);
+
+/** Requests every path exactly once (50 at a time), so that the cache holds them all. */
+async function warmAll(port: number): Promise<number> {
+  let next = 0;
+  const started = Date.now();
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: 50,
+    amount: paths.length,
+    requests: [{ setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) }],
+  });
+  if (result.non2xx || result.errors) throw new Error(`préchauffage : ${result.non2xx} non-2xx, ${result.errors} erreurs`);
+  return Date.now() - started;
+}
+
+const bare = await startServer('bare', 3911);
+const baseline = await hammer(3911, codes.map((c) => `/commune/${c}`), seconds);
+await stopServer(bare);
+
+const warmServer = await startServer('app', 3912, { DOTATION_CACHE_SIZE: String(codes.length + 1000) });
+const warmMs = await warmAll(3912);
+const warm = await hammer(3912, paths, seconds);
+await stopServer(warmServer);
+
+const coldServer = await startServer('app', 3913, { DOTATION_CACHE_SIZE: '0' });
+await hammer(3913, paths, 2); // JIT and connection pool, not the cache (there is none)
+const cold = await hammer(3913, paths, seconds);
+const coldSerial = await hammer(3913, paths, Math.min(seconds, 10), 1);
+await stopServer(coldServer);
+
+const rows: [string, Figures][] = [
+  ['Hono nu (référence)', baseline],
+  ['dotation, cache chaud', warm],
+  ['dotation, construction (50 conn.)', cold],
+  ['dotation, construction (1 conn.)', coldSerial],
+];
+printTable(rows);
+console.log(`préchauffage de ${codes.length} dotations : ${(warmMs / 1000).toFixed(1)} s`);
+console.log(`cache chaud / référence : débit ${(warm.rps / baseline.rps).toFixed(2)} (objectif ≥ 0,5), p99 ${warm.p99} ms (objectif < 10 ms)`);
+console.log(`construction à froid : p99 ${cold.p99} ms sous 50 connexions, ${coldSerial.p99} ms une à une (objectif < 50 ms)`);

@@ -1,0 +1,117 @@
+/**
+ * `/commune/{code}/catalog.jsonld` and the national `/catalog.jsonld?page=`
+ * (hydra paging): DCAT-AP catalogues that portals harvest.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { App, AppDeps, AppEnv } from '../../app.js';
+import { catalogNode, communeDatasetNodes, type CommuneAvailability } from '../../catalog/dcat.js';
+import type { Queryable } from '../../db/client.js';
+import { CachedBody, respondCached } from '../../http/cached-body.js';
+import { ApiError, problemResponses } from '../../http/problem.js';
+import { cacheKey, responseCache } from '../../http/response-cache.js';
+import type { ServingRelease } from '../../http/serving-release.js';
+import { loadedDatasets, type LoadedDataset } from '../../pack/content.js';
+import { resolveCommune } from '../communes/resolve.js';
+
+const JSONLD = 'application/ld+json';
+const jsonld = { [JSONLD]: { schema: z.object({ '@context': z.record(z.string(), z.string()), '@id': z.string(), '@type': z.union([z.string(), z.array(z.string())]) }).passthrough() } };
+
+/** Commune pages of the national catalogue. */
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 500;
+
+function baseUrl(c: Context<AppEnv>): string {
+  return new URL(c.req.url).origin;
+}
+
+async function availability(db: Queryable, loaded: LoadedDataset[], codes: string[]): Promise<Map<string, CommuneAvailability>> {
+  const out = new Map<string, CommuneAvailability>(codes.map((code) => [code, { datasets: new Map() }]));
+  if (!loaded.length || !codes.length) return out;
+  const sourceOf = new Map(loaded.map((d) => [d.loadId, d.def.id]));
+  const rows = await db.query<{ load_id: number; code: string; has_features: boolean; bbox: [number, number, number, number] | null }>(
+    `SELECT load_id, code, features IS NOT NULL AS has_features,
+            CASE WHEN jsonb_typeof(data->'bbox') = 'array' AND jsonb_array_length(data->'bbox') = 4 THEN data->'bbox' END AS bbox
+       FROM commune_datasets WHERE load_id = ANY($1::int[]) AND code = ANY($2::text[])`,
+    [loaded.map((d) => d.loadId), codes]);
+  for (const r of rows) {
+    const entry = out.get(r.code)!;
+    entry.datasets.set(sourceOf.get(r.load_id)!, { hasFeatures: r.has_features });
+    if (r.bbox && !entry.bbox && r.bbox.every((v) => typeof v === 'number')) entry.bbox = r.bbox;
+  }
+  return out;
+}
+
+function communesOf(release: ServingRelease) {
+  return [...release.referential.communes()].sort((a, b) => a.code.localeCompare(b.code));
+}
+
+export function registerCatalogRoutes(app: App, deps: AppDeps): void {
+  app.openapi(createRoute({
+    method: 'get', path: '/commune/{code}/catalog.jsonld', tags: ['Dotation'],
+    summary: 'Catalogue DCAT-AP (JSON-LD) des jeux de la commune, moissonnable par udata, CKAN, Opendatasoft',
+    request: { params: z.object({ code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: '35238' }) }) },
+    responses: { 200: { description: 'Catalogue DCAT', content: jsonld }, 301: { description: 'Commune déléguée ou ancienne : redirection' }, ...problemResponses },
+  }), async (c) => {
+    const commune = resolveCommune(c, c.req.valid('param').code);
+    const release = c.get('release')!;
+    const base = baseUrl(c);
+    const cache = responseCache(deps);
+    const key = cacheKey(release.id, `${base}/commune/${commune.code}`, 'catalog.jsonld');
+    const body = cache.get(key) ?? await cache.getOrBuild(key, async () => {
+      const loaded = loadedDatasets(deps.registry, release);
+      const avail = (await availability(deps.store, loaded, [commune.code])).get(commune.code)!;
+      const self = `${base}/commune/${commune.code}/catalog.jsonld`;
+      return new CachedBody(JSON.stringify(catalogNode(base, self, `Dotation de données nationales — ${commune.nom} (${commune.code})`,
+        `Les jeux de données nationaux projetés sur la commune de ${commune.nom}, release ${release.id}.`, release,
+        communeDatasetNodes(base, commune, release, loaded, avail), commune)), `${JSONLD}; charset=utf-8`);
+    });
+    return respondCached(c, body) as never;
+  });
+
+  app.openapi(createRoute({
+    method: 'get', path: '/catalog.jsonld', tags: ['Dotation'],
+    summary: 'Catalogue DCAT-AP national (JSON-LD), paginé par communes (hydra)',
+    description: 'Chaque page couvre `pageSize` communes (par code croissant) et porte une vue `hydra:PartialCollectionView` (`hydra:first`, `hydra:next`, `hydra:last`…), comme l\'attendent les moissonneurs DCAT de udata et de CKAN.',
+    request: {
+      query: z.object({
+        page: z.coerce.number().int().min(1).optional().openapi({ example: 1 }),
+        pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().openapi({ example: DEFAULT_PAGE_SIZE }),
+      }),
+    },
+    responses: { 200: { description: 'Une page du catalogue', content: jsonld }, ...problemResponses },
+  }), async (c) => {
+    const { page = 1, pageSize = DEFAULT_PAGE_SIZE } = c.req.valid('query');
+    const release = c.get('release')!;
+    const base = baseUrl(c);
+    const communes = communesOf(release);
+    const last = Math.max(1, Math.ceil(communes.length / pageSize));
+    if (page > last) throw new ApiError('introuvable', `Page ${page} au-delà de la dernière (${last}) pour ${pageSize} communes par page`);
+    const cache = responseCache(deps);
+    const key = cacheKey(release.id, `${base}/catalog:${page}:${pageSize}`, 'catalog.jsonld');
+    const body = cache.get(key) ?? await cache.getOrBuild(key, async () => {
+      const slice = communes.slice((page - 1) * pageSize, page * pageSize);
+      const loaded = loadedDatasets(deps.registry, release);
+      const avail = await availability(deps.store, loaded, slice.map((x) => x.code));
+      const pageUrl = (n: number) => `${base}/catalog.jsonld?page=${n}${pageSize === DEFAULT_PAGE_SIZE ? '' : `&pageSize=${pageSize}`}`;
+      const datasets = slice.flatMap((commune) => communeDatasetNodes(base, commune, release, loaded, avail.get(commune.code)!));
+      const catalog = catalogNode(base, `${base}/catalog.jsonld`, 'Dotation de données nationales — toutes les communes',
+        `Les jeux de données nationaux projetés sur chaque commune française (${communes.length} communes), release ${release.id}.`, release, datasets);
+      return new CachedBody(JSON.stringify({
+        ...catalog,
+        '@type': ['dcat:Catalog', 'hydra:Collection'],
+        'hydra:totalItems': communes.length,
+        'hydra:view': {
+          '@id': pageUrl(page),
+          '@type': 'hydra:PartialCollectionView',
+          'hydra:first': { '@id': pageUrl(1) },
+          'hydra:last': { '@id': pageUrl(last) },
+          ...(page > 1 ? { 'hydra:previous': { '@id': pageUrl(page - 1) } } : {}),
+          ...(page < last ? { 'hydra:next': { '@id': pageUrl(page + 1) } } : {}),
+          'hydra:itemsPerPage': pageSize,
+        },
+      }), `${JSONLD}; charset=utf-8`);
+    });
+    return respondCached(c, body) as never;
+  });
+}

@@ -1,0 +1,89 @@
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App, type AppDeps } from '../../src/app.js';
+import { responseCache } from '../../src/http/response-cache.js';
+import { storeKinds } from '../helpers/stores.js';
+import { ingestForTest, registry } from '../helpers/ingest.js';
+import { recordsPipeline, statsRecord, STATS_FIELDS, testSource } from '../helpers/pack-sources.js';
+
+const testRegistry = [...registry.filter((s) => s.id === 'cog'), testSource('essai-stats')];
+
+const decode = (bytes: Buffer, encoding: string | null) =>
+  (encoding === 'br' ? brotliDecompressSync(bytes) : encoding === 'gzip' ? gunzipSync(bytes) : encoding === 'deflate' ? inflateSync(bytes) : bytes).toString('utf8');
+
+for (const kind of storeKinds) {
+  describe(`fast serving on ${kind.name}`, () => {
+    let app: App;
+    let deps: AppDeps;
+    let store: Awaited<ReturnType<typeof kind.open>>;
+    const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
+
+    beforeAll(async () => {
+      store = await kind.open();
+      await ingestForTest(store, {
+        registry: testRegistry, sources: ['cog', 'essai-stats'], sample: true,
+        pipelines: { 'essai-stats': recordsPipeline('essai-stats', [statsRecord('35238', { habitants: 1, surfaceKm2: 2, tauxChomage: 3, revenuMedian: 4 })], { fields: STATS_FIELDS }) },
+      });
+      deps = { store, registry: testRegistry, releaseCheckMs: 0, cacheSize: 3 };
+      app = createApp(deps);
+    });
+    afterAll(() => store.dispose());
+
+    it.each([
+      ['br', 'br'], ['gzip', 'gzip'], ['deflate', 'deflate'], ['gzip, deflate, br', 'br'], ['br;q=0, gzip;q=0.8', 'gzip'], ['identity', null], ['', null],
+    ])('negotiates Accept-Encoding %j → %j on the cached dotation, same JSON once decoded', async (accept, expected) => {
+      const plain = await (await get('/commune/35238/dotation')).text();
+      const res = await get('/commune/35238/dotation', accept ? { 'accept-encoding': accept } : {});
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBe(expected);
+      expect(res.headers.get('vary')).toContain('Accept-Encoding');
+      expect(res.headers.get('content-type')).toContain('application/json');
+      const body = decode(Buffer.from(await res.arrayBuffer()), expected);
+      expect(body).toBe(plain);
+      expect(JSON.parse(body).commune.nom).toBe('Rennes');
+    });
+
+    it('compresses uncached JSON and CSV as streams, never a ZIP, never an error', async () => {
+      const commune = await get('/commune/35238', { 'accept-encoding': 'br' });
+      expect(commune.headers.get('content-encoding')).toBe('br');
+      expect(JSON.parse(decode(Buffer.from(await commune.arrayBuffer()), 'br')).nom).toBe('Rennes');
+      const csv = await get('/commune/35238/datasets/essai-stats.csv', { 'accept-encoding': 'gzip' });
+      expect(csv.headers.get('content-encoding')).toBe('gzip');
+      expect(decode(Buffer.from(await csv.arrayBuffer()), 'gzip')).toMatch(/^code,libelle,habitants/);
+      const zip = await get('/commune/35238/dotation.zip', { 'accept-encoding': 'br, gzip' });
+      expect(zip.headers.get('content-encoding')).toBeNull();
+      expect(Buffer.from(await zip.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+      const missing = await get('/commune/99999/dotation', { 'accept-encoding': 'br' });
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-encoding')).toBeNull();
+      expect((await missing.json()).status).toBe(404);
+    });
+
+    it('gives each content coding its own ETag, derived from the release and the resource, and answers 304 to any of them', async () => {
+      const plain = await get('/commune/35238/dotation');
+      const br = await get('/commune/35238/dotation', { 'accept-encoding': 'br' });
+      const release = plain.headers.get('dotation-release')!;
+      const tag = plain.headers.get('etag')!;
+      expect(tag).toMatch(new RegExp(`^"${release}\\.[0-9a-z]+"$`));
+      expect(br.headers.get('etag')).toBe(`${tag.slice(0, -1)}-br"`);
+      expect((await get('/commune/35238/dotation', { 'if-none-match': tag })).status).toBe(304);
+      const notModified = await get('/commune/35238/dotation', { 'if-none-match': br.headers.get('etag')!, 'accept-encoding': 'br' });
+      expect(notModified.status).toBe(304);
+      expect(notModified.headers.get('etag')).toBe(tag);
+      expect((await get('/commune/2A004/dotation', { 'if-none-match': tag })).status).toBe(200);
+      expect((await get('/commune/99999/dotation')).headers.get('etag')).toBeNull();
+    });
+
+    it('builds a dotation once per (release, commune) and keeps the cache within its bound', async () => {
+      const cache = responseCache(deps);
+      const before = { hits: cache.hits, misses: cache.misses };
+      await get('/commune/01001/dotation');
+      await get('/commune/01001/dotation');
+      await get('/commune/01001/dotation', { 'accept-encoding': 'gzip' });
+      expect(cache.misses - before.misses).toBe(1);
+      expect(cache.hits - before.hits).toBe(2);
+      for (const code of ['01002', '01004', '01005', '01006']) await get(`/commune/${code}/dotation`);
+      expect(cache.size).toBe(3);
+    });
+  });
+}
