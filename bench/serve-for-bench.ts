@@ -16,6 +16,14 @@ if (mode === 'bare') {
   const bare = new Hono();
   const body = { code: '35238', nom: 'Rennes', codesPostaux: ['35000', '35200', '35700'], population: 230890 };
   bare.get('/commune/:code', (c) => c.json({ ...body, code: c.req.param('code') }));
+  // Same-size baseline for /commune/{code}/dotation: the registry's metadata, as the dotation lists it (~18 kB).
+  const datasets = loadRegistry(join(loadConfig().projectRoot, 'data-sources.yaml')).map((s) => ({
+    id: s.id, titre: s.titre, description: s.description, producteur: s.producteur, licence: s.licence, finalite: s.finalite,
+    millesime: s.millesime, statut: 'available', provenance: { pageProducteur: s.pageProducteur, urls: s.urls, fichiers: s.echantillon.map((path) => ({ path, bytes: 1, sha256: '0'.repeat(64), retrievedAt: '2026-01-01T00:00:00.000Z' })) },
+  }));
+  // Rendered once, like a cached dotation: the baseline is Hono and the socket, nothing else.
+  const sized = JSON.stringify({ commune: body, datasets });
+  bare.get('/commune/:code/dotation', (c) => c.body(sized, 200, { 'Content-Type': 'application/json' }));
   serve({ fetch: bare.fetch, port }, () => process.stdout.write('ready\n'));
 } else {
   const config = loadConfig();

@@ -4,6 +4,7 @@
  * per-release caches, so replicas behind a load balancer agree.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
@@ -57,7 +58,10 @@ export function createApp(deps: AppDeps): App {
   // reading it back makes @hono/node-server trade its direct write of a string
   // body for a web stream (that, through hono/compress, cost 70 % of throughput).
   app.use('*', async (c, next) => {
-    const requestId = c.req.header('x-request-id') ?? randomUUID();
+    // Under @hono/node-server, read Node's parsed headers: c.req.header() would build a web Headers per request.
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.headers;
+    const header = (name: string) => (incoming ? (incoming[name] as string | undefined) : c.req.header(name));
+    const requestId = header('x-request-id') ?? randomUUID();
     c.set('requestId', requestId);
     const path = c.req.path;
     const release = await tracker.current();
@@ -65,7 +69,7 @@ export function createApp(deps: AppDeps): App {
     if (!release && !WITHOUT_RELEASE.has(path) && !path.startsWith('/docs') && !path.startsWith('/demo/assets/')) {
       throw new ApiError('aucune-release', "Aucune release n'est encore publiée : lancez `npx dotation ingest --sample` ou attendez la fin de l'ingestion initiale.");
     }
-    const encoding = negotiateEncoding(c.req.header('accept-encoding'));
+    const encoding = negotiateEncoding(header('accept-encoding'));
     c.set('encoding', encoding);
     c.header('x-request-id', requestId);
     c.header('Vary', 'Accept-Encoding');
@@ -74,7 +78,7 @@ export function createApp(deps: AppDeps): App {
       const url = c.req.url;
       const q = url.indexOf('?');
       etag = etagFor(release.id, path, q < 0 ? '' : url.slice(q + 1));
-      if (matchesIfNoneMatch(c.req.header('if-none-match'), etag)) {
+      if (matchesIfNoneMatch(header('if-none-match'), etag)) {
         return c.body(null, 304, { ETag: etag, 'Dotation-Release': release.id });
       }
       c.header('Dotation-Release', release.id);

@@ -227,6 +227,15 @@ describe('ban rejected rows and format errors', () => {
     expect(error.message).toContain('6,94');
   });
 
+  it('stops on an address without numero, naming line and column', async () => {
+    const [header, ...rows] = lines05();
+    const file = variant('numero.csv', [header, ...rows.slice(0, 5), withField(rows[5], 'numero', ''), ...rows.slice(6, 9)]);
+    const error = await runPipeline(pipeline, { source, files: [file] }).catch((e) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect(error.line).toBe(7);
+    expect(error.column).toBe('numero');
+  });
+
   it('stops on a certification that is neither 0 nor 1', async () => {
     const [header, ...rows] = lines05();
     const file = variant('cert.csv', [header, ...rows.slice(0, 2), withField(rows[2], 'certification_commune', 'true')]);

@@ -17,8 +17,9 @@ import { IrisLocator } from './iris.js';
 import { projectGroups } from './project.js';
 import { aggregate, locateBadValue } from './stage.js';
 import { readBanRows } from './read.js';
+import { BAN_TABLE } from './schema.js';
 
-export const BAN_TABLE = 'ban_adresses';
+export { BAN_TABLE };
 registerLoadTable(BAN_TABLE);
 
 const CODE_INSEE = BAN_COLUMNS.indexOf('code_insee');

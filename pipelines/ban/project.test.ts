@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { projectGroups, sumStats, NON_RENSEIGNE, type BanCommuneData } from './project.js';
 import { REJECT_SPLIT, codeMappings } from './codes.js';
 import { IrisLocator, polygonContains } from './iris.js';
-import type { GroupRow } from './stage.js';
+import { parseMemory, type GroupRow } from './stage.js';
 import { Referential } from '../../src/domain/referential.js';
 import { testReferential } from '../../tests/helpers/run-pipeline.js';
 
@@ -48,6 +48,15 @@ describe('ban projection', () => {
     expect(lyon.adresses).toBe(8);
     expect(lyon.parTypePosition).toEqual({ [NON_RENSEIGNE]: 8 });
     expect(records.map((r) => r.code)).toEqual(['69123', '69381', '69382']);
+  });
+});
+
+describe('DuckDB memory setting', () => {
+  it('reads the limit as DuckDB prints it', () => {
+    expect(parseMemory('3.7 GiB')).toBeCloseTo(3.7 * 1024 ** 3, 0);
+    expect(parseMemory('512.0 MiB')).toBe(512 * 1024 ** 2);
+    expect(parseMemory('4GB')).toBe(4e9);
+    expect(parseMemory('unlimited')).toBeUndefined();
   });
 });
 

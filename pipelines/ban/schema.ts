@@ -5,7 +5,9 @@
  */
 import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 
-export const banAdresses = pgTable('ban_adresses', {
+export const BAN_TABLE = 'ban_adresses';
+
+export const banAdresses = pgTable(BAN_TABLE, {
   loadId: integer('load_id').notNull(),
   id: text('id'),
   idFantoir: text('id_fantoir'),
@@ -30,4 +32,5 @@ export const banAdresses = pgTable('ban_adresses', {
   sourceNomVoie: text('source_nom_voie'),
   certificationCommune: text('certification_commune'),
   cadParcelles: text('cad_parcelles'),
-}, (t) => [index('ban_adresses_load_commune').on(t.loadId, t.codeInsee)]);
+  // (load_id, code_insee) serves a commune; `id` last lets the API page through it in key order.
+}, (t) => [index('ban_adresses_load_commune').on(t.loadId, t.codeInsee, t.id)]);

@@ -8,16 +8,25 @@ import type { AppEnv } from '../app.js';
 import { compressSync, type Encoding } from './compression.js';
 
 export class CachedBody {
+  /** UTF-8 bytes, encoded once: a string body would be measured then encoded again on every write. */
+  readonly identity: Buffer;
   private readonly encoded: Partial<Record<Encoding, Buffer>> = {};
-  constructor(readonly body: string, readonly contentType: string, readonly headers: Record<string, string> = {}) {}
 
-  encodedAs(encoding: Encoding): Buffer {
-    return (this.encoded[encoding] ??= compressSync(this.body, encoding));
+  constructor(body: string, readonly contentType: string, readonly headers: Record<string, string> = {}) {
+    this.identity = Buffer.from(body, 'utf8');
   }
 
-  /** Approximate memory held, for reports. */
+  get body(): string {
+    return this.identity.toString('utf8');
+  }
+
+  encodedAs(encoding: Encoding): Buffer {
+    return (this.encoded[encoding] ??= compressSync(this.identity, encoding));
+  }
+
+  /** Memory held by the bodies. */
   get bytes(): number {
-    return this.body.length * 2 + Object.values(this.encoded).reduce((n, b) => n + (b?.length ?? 0), 0);
+    return this.identity.length + Object.values(this.encoded).reduce((n, b) => n + (b?.length ?? 0), 0);
   }
 }
 
@@ -27,5 +36,5 @@ export function respondCached(c: Context<AppEnv>, cached: CachedBody): Response 
   if (encoding) {
     return c.body(cached.encodedAs(encoding) as Uint8Array<ArrayBuffer>, 200, { ...cached.headers, 'Content-Type': cached.contentType, 'Content-Encoding': encoding });
   }
-  return c.body(cached.body, 200, { ...cached.headers, 'Content-Type': cached.contentType });
+  return c.body(cached.identity as Uint8Array<ArrayBuffer>, 200, { ...cached.headers, 'Content-Type': cached.contentType });
 }

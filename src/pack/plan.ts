@@ -4,12 +4,13 @@
  * with the metadata the README and datapackage.json describe. The ZIP is then
  * a fixed sequence: README.md, datapackage.json, licences, data files.
  */
-import type { Queryable } from '../db/client.js';
+import type { Queryable, Store } from '../db/client.js';
 import type { CommuneEntry } from '../domain/referential.js';
 import type { ServingRelease } from '../http/serving-release.js';
 import type { LoadInfo } from '../releases/repository.js';
 import type { SourceDefinition } from '../../pipelines/framework/registry.js';
 import type { FieldSchema } from '../../pipelines/framework/types.js';
+import { addressCodes, isAddressLoad, streamAddresses } from '../routes/dotation/addresses.js';
 import { communeDatasets, loadedDatasets } from './content.js';
 import { communeTable, csvChunks, geojsonChunks, tablesOf, type Table } from './tables.js';
 
@@ -23,7 +24,7 @@ export interface PackFile {
   format: 'csv' | 'geojson';
   /** Table Schema fields (CSV files). */
   fields?: FieldSchema[];
-  chunks: () => AsyncIterable<string>;
+  chunks: () => AsyncIterable<string | Uint8Array>;
 }
 
 export interface PackDataset {
@@ -74,6 +75,15 @@ export async function communePlan(db: Queryable, registry: SourceDefinition[], r
     identity: csvFile(communeTable(release.referential, [commune]), 'Identité de la commune dans le Code officiel géographique de la release.'),
     datasets: present.map((ds) => {
       const files = tablesOf(db, ds, commune.code).map((t) => csvFile(t, ds.def.description));
+      if (isAddressLoad(ds.load.metadata)) {
+        // Addresses are points: their GeoJSON comes from the bulk table, as `/datasets/ban.geojson` serves it.
+        const codes = addressCodes(ds.data, commune.code);
+        files.splice(1, 0, {
+          path: `${ds.def.id}.geojson`, name: `${ds.def.id}-geojson`, title: `${ds.def.titre} (points)`, format: 'geojson',
+          description: 'Une entité Point par adresse (WGS84, EPSG:4326), propriétés = colonnes du CSV hors coordonnées.',
+          chunks: () => streamAddresses(db as Store, ds.loadId, codes, 'geojson'),
+        });
+      }
       if (ds.features?.length) {
         const features = ds.features;
         files.push({

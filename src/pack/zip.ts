@@ -10,7 +10,7 @@ import { ZipFile } from 'yazl';
 export interface ZipEntry {
   path: string;
   /** Small entries are given whole; large ones as a chunk generator started when their turn comes. */
-  content: string | (() => AsyncIterable<string>);
+  content: string | (() => AsyncIterable<string | Uint8Array>);
 }
 
 /**
@@ -22,8 +22,8 @@ function dosStable(date: Date): Date {
   return new Date(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds());
 }
 
-async function* asBuffers(chunks: AsyncIterable<string>): AsyncIterable<Buffer> {
-  for await (const chunk of chunks) if (chunk.length) yield Buffer.from(chunk, 'utf8');
+async function* asBuffers(chunks: AsyncIterable<string | Uint8Array>): AsyncIterable<Buffer> {
+  for await (const chunk of chunks) if (chunk.length) yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 export function zipStream(entries: ZipEntry[], date: Date): Readable {

@@ -1,21 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
 import { checkCsv } from '../helpers/table-schema.js';
+import { validatePackage } from '../helpers/frictionless.js';
 import { unzip } from '../helpers/zip.js';
 import { geoRecord, GEO_FIELDS, LONG_FIELDS, longRecord, recordsPipeline, statsRecord, STATS_FIELDS, testSource } from '../helpers/pack-sources.js';
 import { Referential } from '../../src/domain/referential.js';
 import { loadDecoupage } from '../../pipelines/cog/decoupage.js';
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-ajv.addFormat('textarea', true);
-const validatePackage = ajv.compile(JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/frictionless/data-package.json'), 'utf8')));
 
 const testRegistry = [
   ...registry.filter((s) => s.id === 'cog'),

@@ -1,22 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
 import { checkCsv } from '../helpers/table-schema.js';
+import { validatePackage, validateTabularResource as validateTabular } from '../helpers/frictionless.js';
 import { unzip, type UnzippedEntry } from '../helpers/zip.js';
 import { geoRecord, ODBL, recordsPipeline, statsRecord, STATS_FIELDS, testSource } from '../helpers/pack-sources.js';
-
-const FIXTURES = join(import.meta.dirname, '../fixtures/frictionless');
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-ajv.addFormat('textarea', true);
-const validatePackage = ajv.compile(JSON.parse(readFileSync(join(FIXTURES, 'data-package.json'), 'utf8')));
-const validateTabular = ajv.compile(JSON.parse(readFileSync(join(FIXTURES, 'tabular-data-resource.json'), 'utf8')));
 
 const ADDRESS_COLUMNS = ['id', 'numero', 'nom_voie', 'code_insee', 'lon', 'lat'];
 /** More than two pages of the bulk reader (5 000 rows a page). */
@@ -75,7 +65,7 @@ for (const kind of storeKinds) {
       await res.body!.cancel();
       expect(entries.map((e) => e.path)).toEqual([
         'README.md', 'datapackage.json', 'LICENCES/licence-ouverte-2.0.md', 'LICENCES/odbl-1.0.md', 'commune.csv',
-        'essai-stats.csv', 'essai-geo.csv', 'essai-geo.geojson', 'essai-resume.csv', 'essai-adresses.csv', 'essai-adresses-synthese.csv',
+        'essai-stats.csv', 'essai-geo.csv', 'essai-geo.geojson', 'essai-resume.csv', 'essai-adresses.csv', 'essai-adresses.geojson', 'essai-adresses-synthese.csv',
       ]);
       expect(entries.every((e) => e.compressed)).toBe(true);
     });
@@ -152,11 +142,39 @@ for (const kind of storeKinds) {
       expect(entry('essai-adresses-synthese.csv')!.text).toContain(`adresses,${ADDRESSES}`);
     });
 
-    it('carries the GeoJSON of a dataset with geometry', () => {
+    it('streams: the first bytes leave before the last page of a large table is read, then every page is read once', async () => {
+      // Each page of the bulk table takes 250 ms to come: a pack built whole before sending would show nothing for 750 ms.
+      let pages = 0;
+      const slow = async <T,>(text: string, params?: unknown[]) => {
+        if (!(text.includes('FROM ban_adresses') && text.includes('OFFSET'))) return store.query<T>(text, params);
+        await new Promise((r) => setTimeout(r, 250));
+        const rows = await store.query<T>(text, params);
+        pages++;
+        return rows;
+      };
+      const counting = { ...store, query: slow };
+      const started = Date.now();
+      const streamingApp = createApp({ store: counting, registry: testRegistry, releaseCheckMs: 0 });
+      const res = await streamingApp.request('/commune/35238/dotation.zip');
+      const reader = res.body!.getReader();
+      const first = await reader.read();
+      expect(first.value!.length).toBeGreaterThan(0);
+      expect(pages).toBeLessThan(3);
+      expect(Date.now() - started).toBeLessThan(700);
+      let total = first.value!.length;
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) total += chunk.value.length;
+      expect(pages).toBe(3);
+      expect(total).toBe((await download('/commune/35238/dotation.zip')).bytes.length);
+    });
+
+    it('carries the GeoJSON of a dataset with geometry, and the addresses of a bulk table as points', () => {
       const geo = JSON.parse(entry('essai-geo.geojson')!.text);
       expect(geo.type).toBe('FeatureCollection');
       expect(geo.features).toHaveLength(3);
       expect(geo.features[0].properties.nom).toBe('Zone « 35238 »');
+      const points = JSON.parse(entry('essai-adresses.geojson')!.text);
+      expect(points.features).toHaveLength(ADDRESSES);
+      expect(points.features[0].geometry).toMatchObject({ type: 'Point', coordinates: [expect.any(Number), 48.11] });
     });
 
     it('describes every file in a French README: producer, licence, millésime, source URL, retrieval date, sha256, finalité', async () => {

@@ -9,6 +9,7 @@ import { ApiError, problemResponses } from '../../http/problem.js';
 import { communeSchema } from '../communes/serialize.js';
 import { resolveCommune } from '../communes/resolve.js';
 import type { FieldSchema, Scalar } from '../../../pipelines/framework/types.js';
+import { addressCodes, isAddressLoad, streamAddresses } from './addresses.js';
 
 const codeParam = z.object({ code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: '35238' }) });
 
@@ -101,6 +102,13 @@ export function registerDotationRoutes(app: App, deps: AppDeps): void {
       'SELECT data, rows, features FROM commune_datasets WHERE load_id = $1 AND code = $2', [loadId, commune.code]);
     if (!row) throw new ApiError('introuvable', `Le jeu « ${id} » n'a pas de données pour ${commune.nom} (${commune.code})`, { statut: 'no-data-for-commune' });
     const filename = `${commune.code}-${id}-${load.millesime}`;
+    // Addresses (BAN) are rows of their own table, streamed in the producer's format.
+    if ((format === 'csv' || format === 'geojson') && isAddressLoad(load.metadata)) {
+      const body = streamAddresses(deps.store, loadId, addressCodes(row.data, commune.code), format);
+      return c.body(body, 200, format === 'csv'
+        ? { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}.csv"` }
+        : { 'Content-Type': 'application/geo+json; charset=utf-8', 'Content-Disposition': `inline; filename="${filename}.geojson"` });
+    }
     if (format === 'csv') {
       const rows = row.rows ?? Object.entries(row.data).map(([cle, valeur]) => ({ cle, valeur: typeof valeur === 'object' ? JSON.stringify(valeur) : (valeur as Scalar) }));
       return c.body(toCsv(row.rows ? (load.fields as FieldSchema[] | undefined) : undefined, rows), 200, {

@@ -1,0 +1,212 @@
+/**
+ * Planar geometry for coverage shares, in the layer's projected CRS (metres):
+ * coverage and commune polygons are cut into small pieces by recursive
+ * bisection (rectangle clipping), indexed with flatbush, and only pieces whose
+ * boxes overlap are intersected — never a whole coverage layer against a whole
+ * commune, never all pairs.
+ */
+import Flatbush from 'flatbush';
+import { intersect, featureCollection, polygon as turfPolygon } from '@turf/turf';
+
+export type Ring = number[][];
+export type Poly = Ring[];
+export type Box = [number, number, number, number];
+
+/** Vertex budget of one piece: small enough for a cheap exact intersection. */
+export const PIECE_VERTICES = 256;
+
+export function ringArea(ring: Ring): number {
+  let s = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) s += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
+  return s / 2;
+}
+
+/** Area of a polygon with holes (outer ring minus holes), orientation-independent. */
+export function polyArea(p: Poly): number {
+  if (!p.length) return 0;
+  let a = Math.abs(ringArea(p[0]));
+  for (let h = 1; h < p.length; h++) a -= Math.abs(ringArea(p[h]));
+  return Math.max(0, a);
+}
+
+export function boxOf(p: Poly): Box {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const [x, y] of p[0] ?? []) {
+    if (x < minX) minX = x;
+    if (y < minY) minY = y;
+    if (x > maxX) maxX = x;
+    if (y > maxY) maxY = y;
+  }
+  return [minX, minY, maxX, maxY];
+}
+
+function vertices(p: Poly): number {
+  let n = 0;
+  for (const r of p) n += r.length;
+  return n;
+}
+
+function ringContains(ring: Ring, x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const yi = ring[i][1];
+    const yj = ring[j][1];
+    if (yi > y !== yj > y && x < ((ring[j][0] - ring[i][0]) * (y - yi)) / (yj - yi) + ring[i][0]) inside = !inside;
+  }
+  return inside;
+}
+
+export function polyContains(p: Poly, x: number, y: number): boolean {
+  if (!p.length || !ringContains(p[0], x, y)) return false;
+  for (let h = 1; h < p.length; h++) if (ringContains(p[h], x, y)) return false;
+  return true;
+}
+
+/** Sutherland–Hodgman clipping of one ring against a rectangle (closed ring out, or empty). */
+function clipRing(ring: Ring, box: Box): Ring {
+  let out = ring;
+  for (let edge = 0; edge < 4; edge++) {
+    const input = out;
+    out = [];
+    if (!input.length) break;
+    const inside = (pt: number[]) => (edge === 0 ? pt[0] >= box[0] : edge === 1 ? pt[0] <= box[2] : edge === 2 ? pt[1] >= box[1] : pt[1] <= box[3]);
+    const cross = (a: number[], b: number[]): number[] => {
+      if (edge < 2) {
+        const x = edge === 0 ? box[0] : box[2];
+        return [x, a[1] + ((b[1] - a[1]) * (x - a[0])) / (b[0] - a[0])];
+      }
+      const y = edge === 2 ? box[1] : box[3];
+      return [a[0] + ((b[0] - a[0]) * (y - a[1])) / (b[1] - a[1]), y];
+    };
+    // Work on the open ring (last point = first point in GeoJSON).
+    const n = input.length > 1 && input[0][0] === input[input.length - 1][0] && input[0][1] === input[input.length - 1][1] ? input.length - 1 : input.length;
+    for (let i = 0; i < n; i++) {
+      const cur = input[i];
+      const prev = input[(i + n - 1) % n];
+      const curIn = inside(cur);
+      const prevIn = inside(prev);
+      if (curIn) {
+        if (!prevIn) out.push(cross(prev, cur));
+        out.push(cur);
+      } else if (prevIn) out.push(cross(prev, cur));
+    }
+  }
+  if (out.length < 3) return [];
+  out.push(out[0]);
+  return out;
+}
+
+/** Rectangle clipping of a polygon with holes: exact area; degenerate edges may run along the cut. */
+function clip(p: Poly, box: Box): Poly | undefined {
+  const outer = clipRing(p[0], box);
+  if (outer.length < 4 || ringArea(outer) === 0) return undefined;
+  const holes: Ring[] = [];
+  for (let h = 1; h < p.length; h++) {
+    const r = clipRing(p[h], box);
+    if (r.length >= 4 && ringArea(r) !== 0) holes.push(r);
+  }
+  return [outer, ...holes];
+}
+
+/**
+ * Cuts a polygon into pieces of at most `max` vertices by halving its box
+ * along the longer side. Pieces partition the polygon: areas add up and a
+ * point lies in exactly one piece (up to the cut lines).
+ */
+export function pieces(p: Poly, max = PIECE_VERTICES, out: Poly[] = [], depth = 0): Poly[] {
+  if (!p.length || p[0].length < 4) return out;
+  if (vertices(p) <= max || depth > 40) {
+    out.push(p);
+    return out;
+  }
+  const [minX, minY, maxX, maxY] = boxOf(p);
+  const halves: Box[] = maxX - minX >= maxY - minY
+    ? [[minX, minY, (minX + maxX) / 2, maxY], [(minX + maxX) / 2, minY, maxX, maxY]]
+    : [[minX, minY, maxX, (minY + maxY) / 2], [minX, (minY + maxY) / 2, maxX, maxY]];
+  for (const half of halves) {
+    const part = clip(p, half);
+    if (part) pieces(part, max, out, depth + 1);
+  }
+  return out;
+}
+
+/** A set of polygons cut into pieces and indexed by box. */
+export class PieceIndex {
+  readonly pieces: Poly[] = [];
+  readonly boxes: Box[] = [];
+  private index?: Flatbush;
+
+  constructor(polygons: Iterable<Poly>, max = PIECE_VERTICES) {
+    for (const p of polygons) for (const piece of pieces(p, max)) {
+      this.pieces.push(piece);
+      this.boxes.push(boxOf(piece));
+    }
+    if (this.pieces.length) {
+      this.index = new Flatbush(this.pieces.length);
+      for (const b of this.boxes) this.index.add(b[0], b[1], b[2], b[3]);
+      this.index.finish();
+    }
+  }
+
+  search(box: Box): number[] {
+    return this.index ? this.index.search(box[0], box[1], box[2], box[3]) : [];
+  }
+
+  contains(x: number, y: number): boolean {
+    if (!this.index) return false;
+    for (const i of this.index.search(x, y, x, y)) if (polyContains(this.pieces[i], x, y)) return true;
+    return false;
+  }
+}
+
+export interface IntersectionStats { pairs: number; failures: number }
+
+function boxesOverlap(a: Box, b: Box): boolean {
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+/** Area of a ∩ b for two small pieces (exact, through polyclip); a sampled estimate if the clipper refuses them. */
+function pieceIntersectionArea(a: Poly, aBox: Box, b: Poly, bBox: Box, stats: IntersectionStats): number {
+  stats.pairs++;
+  try {
+    const result = intersect(featureCollection([turfPolygon(a), turfPolygon(b)]));
+    if (!result) return 0;
+    const g = result.geometry;
+    return g.type === 'Polygon' ? polyArea(g.coordinates) : g.coordinates.reduce((s, p) => s + polyArea(p), 0);
+  } catch {
+    stats.failures++;
+    // Grid of 64 × 64 points over the overlap of the boxes.
+    const box: Box = [Math.max(aBox[0], bBox[0]), Math.max(aBox[1], bBox[1]), Math.min(aBox[2], bBox[2]), Math.min(aBox[3], bBox[3])];
+    const n = 64;
+    let inside = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      const x = box[0] + ((i + 0.5) * (box[2] - box[0])) / n;
+      const y = box[1] + ((j + 0.5) * (box[3] - box[1])) / n;
+      if (polyContains(a, x, y) && polyContains(b, x, y)) inside++;
+    }
+    return (inside / (n * n)) * (box[2] - box[0]) * (box[3] - box[1]);
+  }
+}
+
+/** Area of (union of the index's polygons) ∩ (commune pieces), pieces being disjoint on both sides. */
+export function coveredArea(coverage: PieceIndex, commune: { pieces: Poly[]; boxes: Box[] }, stats: IntersectionStats): number {
+  let area = 0;
+  for (let k = 0; k < commune.pieces.length; k++) {
+    const q = commune.pieces[k];
+    const qBox = commune.boxes[k];
+    for (const i of coverage.search(qBox)) {
+      if (!boxesOverlap(coverage.boxes[i], qBox)) continue;
+      area += pieceIntersectionArea(coverage.pieces[i], coverage.boxes[i], q, qBox, stats);
+    }
+  }
+  return area;
+}
+
+/** Polygons of a GeoJSON areal geometry (coordinates as given). */
+export function polygonsOf(g: GeoJSON.Geometry | null | undefined): Poly[] {
+  if (!g) return [];
+  if (g.type === 'Polygon') return [g.coordinates];
+  if (g.type === 'MultiPolygon') return g.coordinates;
+  if (g.type === 'GeometryCollection') return g.geometries.flatMap(polygonsOf);
+  return [];
+}
