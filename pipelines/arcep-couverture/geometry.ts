@@ -6,7 +6,6 @@
  * commune, never all pairs.
  */
 import Flatbush from 'flatbush';
-import { intersect, featureCollection, polygon as turfPolygon } from '@turf/turf';
 
 export type Ring = number[][];
 export type Poly = Ring[];
@@ -115,7 +114,8 @@ function clip(p: Poly, box: Box): Poly | undefined {
  */
 export function pieces(p: Poly, max = PIECE_VERTICES, out: Poly[] = [], depth = 0): Poly[] {
   if (!p.length || p[0].length < 4) return out;
-  if (vertices(p) <= max || depth > 40) {
+  // A cut adds up to 4 vertices per ring: below ~16 a piece cannot shrink any more.
+  if (vertices(p) <= Math.max(max, 16) || depth > 24) {
     out.push(p);
     return out;
   }
@@ -159,33 +159,86 @@ export class PieceIndex {
   }
 }
 
-export interface IntersectionStats { pairs: number; failures: number }
+export interface IntersectionStats { pairs: number }
 
 function boxesOverlap(a: Box, b: Box): boolean {
   return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 }
 
-/** Area of a ∩ b for two small pieces (exact, through polyclip); a sampled estimate if the clipper refuses them. */
+/** Signed area (positive counter-clockwise). */
+function signedArea(ring: Ring): number {
+  let s = 0;
+  for (let i = 0, n = ring.length; i < n - 1; i++) s += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+  return s / 2;
+}
+
+/** Outer ring counter-clockwise, holes clockwise: the orientation under which ∮ x dy is the area. */
+function oriented(p: Poly): Poly {
+  return p.map((r, i) => ((signedArea(r) > 0) === (i === 0) ? r : [...r].reverse()));
+}
+
+/**
+ * ∫ x dy along the parts of `p`'s boundary that lie inside `q`. Each edge is
+ * cut where it crosses `q`'s edges; a piece counts when its middle is inside.
+ */
+function boundaryInside(p: Poly, q: Poly, qBox: Box): number {
+  let sum = 0;
+  const ts: number[] = [];
+  for (const ring of p) {
+    for (let i = 0; i < ring.length - 1; i++) {
+      const [x1, y1] = ring[i];
+      const [x2, y2] = ring[i + 1];
+      // An edge outside q's box has no part inside q.
+      if (Math.max(x1, x2) < qBox[0] || Math.min(x1, x2) > qBox[2] || Math.max(y1, y2) < qBox[1] || Math.min(y1, y2) > qBox[3]) continue;
+      const dx = x2 - x1;
+      const dy = y2 - y1;
+      ts.length = 0;
+      ts.push(0, 1);
+      for (const qr of q) {
+        for (let j = 0; j < qr.length - 1; j++) {
+          const [u1, v1] = qr[j];
+          const [u2, v2] = qr[j + 1];
+          if (Math.max(u1, u2) < Math.min(x1, x2) || Math.min(u1, u2) > Math.max(x1, x2) || Math.max(v1, v2) < Math.min(y1, y2) || Math.min(v1, v2) > Math.max(y1, y2)) continue;
+          const ex = u2 - u1;
+          const ey = v2 - v1;
+          const den = dx * ey - dy * ex;
+          if (den === 0) continue;
+          const t = ((u1 - x1) * ey - (v1 - y1) * ex) / den;
+          const s2 = ((u1 - x1) * dy - (v1 - y1) * dx) / den;
+          if (t > 0 && t < 1 && s2 >= 0 && s2 <= 1) ts.push(t);
+        }
+      }
+      ts.sort((a, b) => a - b);
+      for (let k = 0; k < ts.length - 1; k++) {
+        const t0 = ts[k];
+        const t1 = ts[k + 1];
+        if (t1 - t0 < 1e-12) continue;
+        const tm = (t0 + t1) / 2;
+        if (!polyContains(q, x1 + tm * dx, y1 + tm * dy)) continue;
+        const ax = x1 + t0 * dx;
+        const bx = x1 + t1 * dx;
+        sum += ((ax + bx) / 2) * ((t1 - t0) * dy);
+      }
+    }
+  }
+  return sum;
+}
+
+/**
+ * Exact area of a ∩ b for two small pieces, by Green's theorem: the boundary
+ * of the intersection is the part of each boundary inside the other polygon,
+ * so its area is ∮ x dy over those parts. No topology is built, so the
+ * degenerate edges left along cut lines by rectangle clipping cancel out.
+ */
+export function intersectionArea(a: Poly, aBox: Box, b: Poly, bBox: Box): number {
+  const oa = oriented(a);
+  const ob = oriented(b);
+  return Math.max(0, boundaryInside(oa, ob, bBox) + boundaryInside(ob, oa, aBox));
+}
+
 function pieceIntersectionArea(a: Poly, aBox: Box, b: Poly, bBox: Box, stats: IntersectionStats): number {
   stats.pairs++;
-  try {
-    const result = intersect(featureCollection([turfPolygon(a), turfPolygon(b)]));
-    if (!result) return 0;
-    const g = result.geometry;
-    return g.type === 'Polygon' ? polyArea(g.coordinates) : g.coordinates.reduce((s, p) => s + polyArea(p), 0);
-  } catch {
-    stats.failures++;
-    // Grid of 64 × 64 points over the overlap of the boxes.
-    const box: Box = [Math.max(aBox[0], bBox[0]), Math.max(aBox[1], bBox[1]), Math.min(aBox[2], bBox[2]), Math.min(aBox[3], bBox[3])];
-    const n = 64;
-    let inside = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      const x = box[0] + ((i + 0.5) * (box[2] - box[0])) / n;
-      const y = box[1] + ((j + 0.5) * (box[3] - box[1])) / n;
-      if (polyContains(a, x, y) && polyContains(b, x, y)) inside++;
-    }
-    return (inside / (n * n)) * (box[2] - box[0]) * (box[3] - box[1]);
-  }
+  return intersectionArea(a, aBox, b, bBox);
 }
 
 /** Area of (union of the index's polygons) ∩ (commune pieces), pieces being disjoint on both sides. */

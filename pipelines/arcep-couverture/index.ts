@@ -122,7 +122,7 @@ const pipeline: SourcePipeline = {
     const shapesByCrs = new Map<Epsg, CommuneShape[]>();
     const pointsByCrs = new Map<Epsg, Map<string, Float64Array>>();
     const byCommune = new Map<string, CommuneCoverage[]>();
-    const stats: IntersectionStats = { pairs: 0, failures: 0 };
+    const stats: IntersectionStats = { pairs: 0 };
     const trimestres = new Set<string>();
     let layers = 0;
     for (const layer of readCoverageLayers(sourceId, coverageFiles)) {
@@ -157,7 +157,6 @@ const pipeline: SourcePipeline = {
       ctx.progress.update('couches de couverture', layers);
     }
     ctx.report.note('intersections de morceaux', stats.pairs);
-    if (stats.failures) ctx.report.note('intersections estimées par échantillonnage', stats.failures);
 
     const levelOrder = [...LEVELS, COVERED];
     const records: CommuneRecord[] = [...byCommune.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, list]) => {

@@ -153,8 +153,9 @@ for (const kind of storeKinds) {
         return rows;
       };
       const counting = { ...store, query: slow };
-      const started = Date.now();
       const streamingApp = createApp({ store: counting, registry: testRegistry, releaseCheckMs: 0 });
+      await streamingApp.request('/commune/35238'); // loads this store's referential
+      const started = Date.now();
       const res = await streamingApp.request('/commune/35238/dotation.zip');
       const reader = res.body!.getReader();
       const first = await reader.read();
