@@ -31,10 +31,12 @@ export interface AppDeps {
   logger?: Logger;
   /** Entries of the rendered-body cache (dotations built once per release, commune, format). */
   cacheSize?: number;
+  /** Origin written into outgoing links (PUBLIC_URL), instead of the request's. */
+  publicUrl?: string;
 }
 
 export type AppEnv = {
-  Variables: { requestId: string; release: ServingRelease | undefined; encoding: Encoding | undefined };
+  Variables: { requestId: string; release: ServingRelease | undefined; encoding: Encoding | undefined; publicUrl: string | undefined };
 };
 export type App = OpenAPIHono<AppEnv>;
 
@@ -43,6 +45,7 @@ const WITHOUT_RELEASE = new Set(['/health', '/openapi.json', '/sources', '/']);
 
 export function createApp(deps: AppDeps): App {
   const tracker = new ReleaseTracker(deps.store, deps.releaseCheckMs ?? 1000);
+  const publicUrl = deps.publicUrl?.replace(/\/$/, '');
   const app: App = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
@@ -63,6 +66,7 @@ export function createApp(deps: AppDeps): App {
     const header = (name: string) => (incoming ? (incoming[name] as string | undefined) : c.req.header(name));
     const requestId = header('x-request-id') ?? randomUUID();
     c.set('requestId', requestId);
+    c.set('publicUrl', publicUrl);
     const path = c.req.path;
     const release = await tracker.current();
     c.set('release', release);

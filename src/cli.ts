@@ -88,7 +88,7 @@ program.command('serve')
       await runIngest(store, config, { sources: [], sample: true, input: [], departement: [] });
     }
     const registry = loadRegistry(join(config.projectRoot, 'data-sources.yaml'));
-    const app = createApp({ store, registry, releaseCheckMs: config.releaseCheckMs, cacheSize: config.cacheSize, logger });
+    const app = createApp({ store, registry, releaseCheckMs: config.releaseCheckMs, cacheSize: config.cacheSize, logger, publicUrl: config.publicUrl });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
       const base = config.publicUrl ?? `http://localhost:${info.port}`;
       process.stdout.write([

@@ -7,6 +7,15 @@
  * suffix (`-br`, `-gzip`): it is a different representation (RFC 9110 §8.8.3).
  */
 
+import { createRequire } from 'node:module';
+
+/**
+ * The code's version joins the release in every ETag: a deployment that changes
+ * a representation (the demo page, a field) without a new data release must not
+ * be answered 304 from a stale cache. Same version on every replica, so they agree.
+ */
+const CODE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
 /** FNV-1a over UTF-16 code units, 52 bits kept exact in a double. */
 function fnv52(text: string): string {
   let h1 = 0x811c9dc5 | 0;
@@ -26,7 +35,7 @@ export function etagFor(releaseId: string, path: string, search = ''): string {
     const query = [...new URLSearchParams(search).entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('&');
     resource = `${path}?${query}`;
   }
-  return `"${releaseId}.${fnv52(resource)}"`;
+  return `"${releaseId}.${fnv52(`${CODE_VERSION} ${resource}`)}"`;
 }
 
 /** The ETag of a content-coded representation. */

@@ -3,7 +3,6 @@
  * (hydra paging): DCAT-AP catalogues that portals harvest.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import type { App, AppDeps, AppEnv } from '../../app.js';
 import { catalogNode, communeDatasetNodes, type CommuneAvailability } from '../../catalog/dcat.js';
 import type { Queryable } from '../../db/client.js';
@@ -13,6 +12,7 @@ import { cacheKey, responseCache } from '../../http/response-cache.js';
 import type { ServingRelease } from '../../http/serving-release.js';
 import { loadedDatasets, type LoadedDataset } from '../../pack/content.js';
 import { resolveCommune } from '../communes/resolve.js';
+import { publicOrigin } from '../../http/origin.js';
 
 const JSONLD = 'application/ld+json';
 const jsonld = { [JSONLD]: { schema: z.object({ '@context': z.record(z.string(), z.string()), '@id': z.string(), '@type': z.union([z.string(), z.array(z.string())]) }).passthrough() } };
@@ -21,9 +21,7 @@ const jsonld = { [JSONLD]: { schema: z.object({ '@context': z.record(z.string(),
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 500;
 
-function baseUrl(c: Context<AppEnv>): string {
-  return new URL(c.req.url).origin;
-}
+const baseUrl = publicOrigin;
 
 async function availability(db: Queryable, loaded: LoadedDataset[], codes: string[]): Promise<Map<string, CommuneAvailability>> {
   const out = new Map<string, CommuneAvailability>(codes.map((code) => [code, { datasets: new Map() }]));

@@ -5,6 +5,7 @@
  * card are plain HTML + scripts that read the public API like any consumer.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { publicOrigin } from '../../http/origin.js';
 import type { Context } from 'hono';
 import type { App, AppEnv } from '../../app.js';
 import type { CommuneEntry } from '../../domain/referential.js';
@@ -89,7 +90,7 @@ export function registerDemoRoutes(app: App): void {
   const embedTemplate = readTemplate('embed.html');
 
   app.get('/', (c) => {
-    const origin = new URL(c.req.url).origin;
+    const origin = publicOrigin(c);
     const requested = c.req.query('commune');
     const commune = requested ? currentCommuneOf(c, requested) : undefined;
     const html = fillTemplate(pageTemplate, assets, {
@@ -110,7 +111,7 @@ export function registerDemoRoutes(app: App): void {
 
   app.openapi(getEmbed, (c) => {
     const commune = resolveCommune(c, c.req.valid('param').code);
-    const origin = new URL(c.req.url).origin;
+    const origin = publicOrigin(c);
     const html = fillTemplate(embedTemplate, assets, {
       code: escapeHtml(commune.code),
       nom: escapeHtml(commune.nom),
