@@ -26,8 +26,8 @@ export const FIELDS: FieldSchema[] = [
   { name: 'bboxSud', type: 'number', unit: '°' },
   { name: 'bboxEst', type: 'number', unit: '°' },
   { name: 'bboxNord', type: 'number', unit: '°' },
-  { name: 'surfaceM2', type: 'number', description: 'Aire géodésique (ellipsoïde GRS80)', unit: 'm²' },
-  { name: 'surfaceKm2', type: 'number', description: 'Aire géodésique (ellipsoïde GRS80)', unit: 'km²' },
+  { name: 'surfaceM2', type: 'number', description: 'Aire géodésique (ellipsoïde GRS80)', unit: 'm²', aggregation: 'sum' },
+  { name: 'surfaceKm2', type: 'number', description: 'Aire géodésique (ellipsoïde GRS80)', unit: 'km²', aggregation: 'sum' },
   { name: 'codesSource', type: 'string', description: 'Codes de la source dont les contours forment celui-ci, séparés par « ; »' },
   { name: 'recode', type: 'boolean', description: 'Vrai quand le contour vient de codes d\'un COG antérieur (fusion, changement de code)' },
 ];

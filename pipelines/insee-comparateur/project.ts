@@ -175,7 +175,7 @@ export function indicateurs(
 
 export const FIELDS: FieldSchema[] = [
   { name: 'code', type: 'string', description: 'Code INSEE de la commune ou de l’arrondissement municipal (COG en vigueur)' },
-  { name: 'indicateur', type: 'string', description: 'Identifiant stable de l’indicateur (population, logementsVacants…)' },
+  { name: 'indicateur', type: 'string', description: 'Identifiant stable de l’indicateur (population, logementsVacants…)', aggregation: 'key' },
   { name: 'theme', type: 'string', description: 'Thème : population, naissances-deces, logement, revenus, emploi, etablissements' },
   { name: 'variable', type: 'string', description: 'Variable INSEE d’origine (P22_POP…) ou formule pour un indicateur calculé' },
   { name: 'libelle', type: 'string', description: 'Libellé court, du dictionnaire des variables de l’INSEE' },
@@ -183,11 +183,18 @@ export const FIELDS: FieldSchema[] = [
   { name: 'unite', type: 'string', description: 'Unité de la valeur' },
   { name: 'millesime', type: 'string', description: 'Année (ou période) de la valeur, lue dans le nom de la variable' },
   { name: 'statut', type: 'string', description: 'secret : non diffusé par l’INSEE (case vide ou « s ») ; non-additionnable : commune fusionnée depuis, valeur non sommable' },
+  { name: 'agregation', type: 'string', description: 'Passage à l’EPCI, au département, à la région : sum (effectifs), mean-weighted-population (taux, parts), none (médianes, densités, évolutions)', aggregation: 'method' },
 ];
+
+/** Counts add up over communes; rates are averaged by population; medians, densities and growth rates do not roll up. */
+const COUNT_UNITS = new Set(['habitants', 'km²', 'naissances', 'décès', 'ménages', 'logements', 'emplois', 'personnes', 'établissements']);
+export function aggregationOf(unite: string): 'sum' | 'mean-weighted-population' | 'none' {
+  return COUNT_UNITS.has(unite) ? 'sum' : unite === '%' ? 'mean-weighted-population' : 'none';
+}
 
 export function toRows(code: string, values: Record<string, Indicateur>): Record<string, Scalar>[] {
   return Object.entries(values).map(([id, v]) => ({
     code, indicateur: id, theme: v.theme, variable: v.variable, libelle: v.libelle, valeur: v.valeur,
-    unite: v.unite, millesime: v.millesime, statut: v.statut ?? null,
+    unite: v.unite, millesime: v.millesime, statut: v.statut ?? null, agregation: aggregationOf(v.unite),
   }));
 }

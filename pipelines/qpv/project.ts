@@ -174,10 +174,10 @@ export class QpvProjector {
 
 export const FIELDS: FieldSchema[] = [
   { name: 'code', type: 'string', description: 'Code de la commune' },
-  { name: 'codeQpv', type: 'string', description: 'Code du quartier prioritaire (QN…)' },
+  { name: 'codeQpv', type: 'string', description: 'Code du quartier prioritaire (QN…)', aggregation: 'key' },
   { name: 'nomQpv', type: 'string' },
   { name: 'surfaceQpvM2', type: 'number', unit: 'm²', description: 'Aire géodésique du QPV entier' },
-  { name: 'surfaceDansCommuneM2', type: 'number', unit: 'm²', description: 'Aire du QPV dans la commune (vide sans contour communal)' },
+  { name: 'surfaceDansCommuneM2', type: 'number', unit: 'm²', description: 'Aire du QPV dans la commune (vide sans contour communal)', aggregation: 'sum' },
   { name: 'partQpvDansCommune', type: 'number', description: 'Part de l\'aire du QPV située dans la commune (0–1)' },
   { name: 'communeDeclaree', type: 'boolean', description: 'La commune figure dans le champ insee_com du producteur' },
   { name: 'partCommuneEnQpv', type: 'number', description: 'Part de l\'aire de la commune classée en QPV (tous QPV, 0–1)' },

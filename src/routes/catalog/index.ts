@@ -3,7 +3,7 @@
  * (hydra paging): DCAT-AP catalogues that portals harvest.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App, AppDeps, AppEnv } from '../../app.js';
+import type { App, AppDeps } from '../../app.js';
 import { catalogNode, communeDatasetNodes, type CommuneAvailability } from '../../catalog/dcat.js';
 import type { Queryable } from '../../db/client.js';
 import { CachedBody, respondCached } from '../../http/cached-body.js';
