@@ -49,6 +49,17 @@ describe('BAN addresses route streaming', () => {
     expect(lines.slice(1).sort()).toEqual(linesOf('05006').sort());
   });
 
+  it('loses no address when several share an id, even one row per page', async () => {
+    const byCode = new Map<string, string[]>();
+    for (const line of original.slice(1)) {
+      const [id, , , , , , code] = line.split(';');
+      byCode.set(code, [...(byCode.get(code) ?? []), id]);
+    }
+    const [code, ids] = [...byCode].find(([, list]) => new Set(list).size < list.length)!;
+    const csv = await text(streamAddresses(store, 1, [code], 'csv', 1));
+    expect(csv.split('\n').filter(Boolean).length - 1).toBe(ids.length);
+  });
+
   it('streams Paris from its arrondissements, and GeoJSON points', async () => {
     const csv = await text(streamAddresses(store, 1, ['75106', '75107'], 'csv'));
     expect(csv.split('\n').filter(Boolean).length).toBe(4);

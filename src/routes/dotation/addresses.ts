@@ -43,6 +43,7 @@ export function streamAddresses(store: Store, loadId: number, codes: string[], f
   const encoder = new TextEncoder();
   let codeIndex = 0;
   let lastId = '';
+  let lastRow = '(0,0)';
   let started = false;
   let first = true;
   return new ReadableStream<Uint8Array>({
@@ -53,14 +54,18 @@ export function streamAddresses(store: Store, loadId: number, codes: string[], f
         return;
       }
       while (codeIndex < codes.length) {
-        const rows = await store.query<AddressRow>(
-          `SELECT ${SELECT} FROM ${BAN_TABLE} WHERE load_id = $1 AND code_insee = $2 AND id > $3 ORDER BY id LIMIT ${Math.trunc(page)}`,
-          [loadId, codes[codeIndex], lastId]);
+        // BAN ids are not unique (one number, several positions): the physical row id breaks the ties.
+        const rows = await store.query<AddressRow & { row_ref: string }>(
+          `SELECT ${SELECT}, ctid::text AS row_ref FROM ${BAN_TABLE}
+            WHERE load_id = $1 AND code_insee = $2 AND (id, ctid) > ($3, $4::tid) ORDER BY id, ctid LIMIT ${Math.trunc(page)}`,
+          [loadId, codes[codeIndex], lastId, lastRow]);
         if (rows.length < page) {
           codeIndex++;
           lastId = '';
+          lastRow = '(0,0)';
         } else {
           lastId = rows[rows.length - 1].id ?? '';
+          lastRow = rows[rows.length - 1].row_ref;
         }
         if (!rows.length) continue;
         let text: string;
