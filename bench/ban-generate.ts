@@ -14,18 +14,8 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { CommuneEntry, Referential } from '../src/domain/referential.js';
 import { BAN_HEADER } from '../pipelines/ban/columns.js';
+import { prng } from './prng.js';
 
-/** Deterministic PRNG (mulberry32) so that two runs write the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VOIE_TYPES = ['Rue', 'Chemin', 'Route', 'Impasse', 'Allée', 'Avenue', 'Place', 'Boulevard', 'Lotissement', 'Hameau'];
 const VOIE_NAMES = ['de la Mairie', "de l'Église", 'du Moulin', 'des Écoles', 'de la Gare', 'du Stade', 'des Lilas', 'du Château',

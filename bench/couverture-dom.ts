@@ -22,22 +22,13 @@ import type { CommuneRecord } from '../pipelines/framework/types.js';
 import { communeShapes, measureLayer } from '../pipelines/arcep-couverture/index.js';
 import { polyContains, polygonsOf, type IntersectionStats } from '../pipelines/arcep-couverture/geometry.js';
 import type { CoverageLayer } from '../pipelines/arcep-couverture/layers.js';
+import { prng } from './prng.js';
 
 const { values } = parseArgs({ options: { sites: { type: 'string', default: '320' }, cell: { type: 'string', default: '25' }, addresses: { type: 'string', default: '380000' } } });
 const root = join(import.meta.dirname, '..');
 const out = join(root, 'bench/out/couverture-974');
 mkdirSync(out, { recursive: true });
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(974);
 
 const fc = JSON.parse(readFileSync(join(root, 'pipelines/arcep-couverture/fixtures/communes-974.geojson'), 'utf8')) as GeoJSON.FeatureCollection;

@@ -25,6 +25,7 @@ import { openFeatureSources } from '../src/geo/feature-source.js';
 import { CommuneLocator, type ContourEntry } from '../src/geo/locator.js';
 import { type Areal, type BBox, bbox, pointInside } from '../src/geo/measure.js';
 import { classifyIris, IrisProjector, type IrisRow } from '../pipelines/iris-contours/project.js';
+import { prng as random } from './prng.js';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -43,17 +44,6 @@ function log(...s: unknown[]): void {
   if (!asJson) console.log(...s);
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so that runs compare. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function readSample(file: string): ContourEntry[] {
   const fc = JSON.parse(readFileSync(join(root, 'samples/communes-contours', file), 'utf8')) as GeoJSON.FeatureCollection<Areal>;
