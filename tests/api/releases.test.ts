@@ -1,27 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { SourceError } from '../../pipelines/framework/errors.js';
-import { sourceDefinitionSchema, type SourceDefinition } from '../../pipelines/framework/registry.js';
+import { testSource as packTestSource } from '../helpers/pack-sources.js';
 import type { CommuneRecord, SourcePipeline } from '../../pipelines/framework/types.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
 
-const testSource = (id: string): SourceDefinition => sourceDefinitionSchema.parse({
-  id,
-  titre: `Jeu d'essai ${id}`,
-  description: 'Jeu de test du mécanisme de release.',
-  producteur: 'Dotation (tests)',
-  licence: { id: 'etalab-2.0', nom: 'Licence Ouverte 2.0', url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence' },
-  pageProducteur: 'https://example.org/essai',
-  urls: ['https://example.org/essai.csv'],
-  format: 'csv',
-  millesime: '2025',
-  finalite: 'Consultation',
-  cleCommune: 'code',
-  lignesAttendues: { min: 1, max: 10 },
-  echantillon: ['samples/cog/v_mvt_commune_2024.csv'],
-  lignesEchantillon: { min: 1, max: 10 },
-});
+// Row-count gates tight enough for the failing-run cases to be the ones under test.
+const testSource = (id: string) => packTestSource(id, { lignesAttendues: { min: 1, max: 10 }, lignesEchantillon: { min: 1, max: 10 } });
 
 function pipeline(records: CommuneRecord[], failAfter?: Error): SourcePipeline {
   return {
