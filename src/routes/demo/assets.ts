@@ -35,7 +35,7 @@ export function loadAssets(dir = join(DEMO_DIR, 'assets')): Map<string, Asset> {
 
 /** `{{asset:demo.js}}` → `/demo/assets/demo.js?v=<hash>`; `{{key}}` → the (already escaped) value. */
 export function fillTemplate(template: string, assets: Map<string, Asset>, values: Record<string, string>): string {
-  return template.replace(/\{\{(asset:)?([\w.-]+)\}\}/g, (whole, asset: string | undefined, key: string) => {
+  return template.replace(/\{\{(asset:)?([\w.-]+)\}\}/g, (_whole, asset: string | undefined, key: string) => {
     if (asset) {
       const found = assets.get(key);
       if (!found) throw new Error(`Gabarit du démonstrateur : ressource inconnue ${key}`);
