@@ -8,11 +8,11 @@
  * each commune as soon as all its source polygons have been read.
  */
 import type { CommuneRecord, SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
-import { SourceError } from '../framework/errors.js';
+import { FeaturePlan } from '../../src/geo/feature-plan.js';
 import { departementOf, normaliseCommuneCode, rekey } from '../../src/geo/codes.js';
 import { GroupCollector } from '../../src/geo/groups.js';
 import { openContourInputs } from './read.js';
-import { buildContourRecord, type ContourPart, FIELDS, isAreal } from './project.js';
+import { buildContourRecord, type ContourPart, FIELDS } from './project.js';
 
 const pipeline: SourcePipeline = {
   id: 'communes-contours',
@@ -23,63 +23,44 @@ const pipeline: SourcePipeline = {
     const inScope = (code: string) => !wanted.size || wanted.has(referential.commune(code)?.departement ?? departementOf(code));
 
     // Pass 1: codes only → target commune of every feature, group sizes.
-    const plan = new Map<string, { target: string } | { reason: string } | { skip: true }>();
+    const plan = new FeaturePlan();
     const groupSize = new Map<string, number>();
-    const key = (i: number, index: number) => `${i}:${index}`;
     for (const [i, input] of inputs.entries()) {
       for await (const { index, properties } of input.source.attributes()) {
         const code = normaliseCommuneCode(properties[input.codeField]);
         if (!code) {
-          plan.set(key(i, index), { reason: 'code commune absent ou invalide' });
+          plan.set(i, index, { reason: 'code commune absent ou invalide' });
           continue;
         }
         const r = rekey(code, referential);
         if (!r.ok) {
-          plan.set(key(i, index), inScope(code) ? { reason: r.reason } : { skip: true });
+          plan.set(i, index, inScope(code) ? { reason: r.reason } : { skip: true });
           continue;
         }
         if (!inScope(r.code)) {
-          plan.set(key(i, index), { skip: true });
+          plan.set(i, index, { skip: true });
           continue;
         }
-        plan.set(key(i, index), { target: r.code });
+        plan.set(i, index, { target: r.code });
         groupSize.set(r.code, (groupSize.get(r.code) ?? 0) + 1);
       }
     }
-    let outOfScope = 0;
-    for (const p of plan.values()) if ('skip' in p) outOfScope++;
-    if (outOfScope) ctx.report.note('hors des départements demandés', outOfScope);
+    if (plan.outOfScope) ctx.report.note('hors des départements demandés', plan.outOfScope);
 
     async function* communes(): AsyncGenerator<CommuneRecord> {
       const collector = new GroupCollector<ContourPart>(groupSize);
       const done = new Set<string>();
       let rekeyed = 0;
-      let read = 0;
-      for (const [i, input] of inputs.entries()) {
-        for await (const feature of input.source.features()) {
-          const p = plan.get(key(i, feature.index));
-          if (!p) throw new SourceError(ctx.source.id, input.source.label, 'le fichier a changé entre deux lectures', feature.index);
-          if ('skip' in p) continue;
-          ctx.report.read();
-          ctx.progress.update('contours', ++read, plan.size - outOfScope);
-          if ('reason' in p) {
-            ctx.report.rejected(p.reason);
-            continue;
-          }
-          if (!isAreal(feature.geometry)) {
-            ctx.report.rejected(feature.geometry ? 'géométrie non surfacique' : 'géométrie absente');
-            groupSize.set(p.target, (groupSize.get(p.target) ?? 1) - 1);
-            continue;
-          }
-          const code = normaliseCommuneCode(feature.properties[input.codeField])!;
-          const nom = input.nameField ? String(feature.properties[input.nameField] ?? '') || undefined : undefined;
-          const group = collector.add(p.target, { code, nom, geometry: feature.geometry });
-          if (!group) continue;
-          ctx.report.projected(group.length);
-          if (group.some((g) => g.code !== p.target)) rekeyed++;
-          done.add(p.target);
-          yield buildContourRecord(p.target, group, referential);
-        }
+      const shrink = (target: string) => groupSize.set(target, (groupSize.get(target) ?? 1) - 1);
+      for await (const { input, feature, target } of plan.polygons(inputs, ctx, 'contours', shrink)) {
+        const code = normaliseCommuneCode(feature.properties[input.codeField])!;
+        const nom = input.nameField ? String(feature.properties[input.nameField] ?? '') || undefined : undefined;
+        const group = collector.add(target, { code, nom, geometry: feature.geometry });
+        if (!group) continue;
+        ctx.report.projected(group.length);
+        if (group.some((g) => g.code !== target)) rekeyed++;
+        done.add(target);
+        yield buildContourRecord(target, group, referential);
       }
       for (const [target, group] of collector.leftovers()) {
         if (!group.length) continue;

@@ -8,7 +8,7 @@ import { featureCollection, union } from '@turf/turf';
 import type { CommuneRecord, FieldSchema } from '../framework/types.js';
 import type { Referential } from '../../src/domain/referential.js';
 import { roundPositions } from '../../src/geo/crs.js';
-import { type Areal, bbox, pointInside, surface } from '../../src/geo/measure.js';
+import { type Areal, bbox, isAreal, pointInside, surface } from '../../src/geo/measure.js';
 
 export interface ContourPart {
   /** Commune code as written in the source. */
@@ -32,9 +32,6 @@ export const FIELDS: FieldSchema[] = [
   { name: 'recode', type: 'boolean', description: 'Vrai quand le contour vient de codes d\'un COG antérieur (fusion, changement de code)' },
 ];
 
-export function isAreal(g: GeoJSON.Geometry | null): g is Areal {
-  return g?.type === 'Polygon' || g?.type === 'MultiPolygon';
-}
 
 /** Union of the parts (the polygons of communes merged since). */
 export function unionParts(parts: Areal[]): { geometry: Areal; unioned: boolean } {

@@ -4,9 +4,8 @@
  * release's COG. Every territory's file is reprojected from its own CRS.
  */
 import type { CommuneRecord, SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
-import { SourceError } from '../framework/errors.js';
+import { FeaturePlan } from '../../src/geo/feature-plan.js';
 import { departementOf } from '../../src/geo/codes.js';
-import { isAreal } from '../communes-contours/project.js';
 import { classifyIris, FIELDS, IrisProjector, TYPES } from './project.js';
 import { openIrisInputs } from './read.js';
 
@@ -19,72 +18,52 @@ const pipeline: SourcePipeline = {
     const inScope = (commune: string) => !wanted.size || wanted.has(referential.commune(commune)?.departement ?? departementOf(commune));
 
     // Pass 1: attributes → decision per feature, IRIS count per commune.
-    type Plan = { target: string } | { reason: string } | { skip: true };
-    const plan = new Map<string, Plan>();
+    const plan = new FeaturePlan();
     const expected = new Map<string, number>();
     const seen = new Set<string>();
     let prefixMismatch = 0;
-    const key = (i: number, index: number) => `${i}:${index}`;
     for (const [i, input] of inputs.entries()) {
       for await (const { index, properties } of input.source.attributes()) {
         const code = String(properties[input.code] ?? '').trim().toUpperCase();
         const d = classifyIris(code, properties[input.type], referential);
         if (!d.ok) {
-          plan.set(key(i, index), !code || inScope(code.slice(0, 5)) ? { reason: d.reason } : { skip: true });
+          plan.set(i, index, !code || inScope(code.slice(0, 5)) ? { reason: d.reason } : { skip: true });
           continue;
         }
         if (!inScope(d.target)) {
-          plan.set(key(i, index), { skip: true });
+          plan.set(i, index, { skip: true });
           continue;
         }
         if (seen.has(code)) {
-          plan.set(key(i, index), { reason: 'IRIS en double (même code dans plusieurs fichiers)' });
+          plan.set(i, index, { reason: 'IRIS en double (même code dans plusieurs fichiers)' });
           continue;
         }
         seen.add(code);
         if (input.commune && String(properties[input.commune] ?? '').trim().toUpperCase() !== code.slice(0, 5)) prefixMismatch++;
-        plan.set(key(i, index), { target: d.target });
+        plan.set(i, index, { target: d.target });
         expected.set(d.target, (expected.get(d.target) ?? 0) + 1);
       }
     }
-    let outOfScope = 0;
-    for (const p of plan.values()) if ('skip' in p) outOfScope++;
-    if (outOfScope) ctx.report.note('hors des départements demandés', outOfScope);
+    if (plan.outOfScope) ctx.report.note('hors des départements demandés', plan.outOfScope);
     // The prefix decides; a commune field disagreeing with it is only reported.
     ctx.report.note('IRIS dont le champ commune diffère du préfixe du code', prefixMismatch);
 
     async function* communes(): AsyncGenerator<CommuneRecord> {
       const projector = new IrisProjector(referential, expected);
-      let read = 0;
       let rekeyed = 0;
-      for (const [i, input] of inputs.entries()) {
-        for await (const f of input.source.features()) {
-          const p = plan.get(key(i, f.index));
-          if (!p) throw new SourceError(ctx.source.id, input.source.label, 'le fichier a changé entre deux lectures', f.index);
-          if ('skip' in p) continue;
-          ctx.report.read();
-          ctx.progress.update('IRIS', ++read, plan.size - outOfScope);
-          if ('reason' in p) {
-            ctx.report.rejected(p.reason);
-            continue;
-          }
-          if (!isAreal(f.geometry)) {
-            ctx.report.rejected(f.geometry ? 'géométrie non surfacique' : 'géométrie absente');
-            expected.set(p.target, (expected.get(p.target) ?? 1) - 1);
-            continue;
-          }
-          const code = String(f.properties[input.code]).trim().toUpperCase();
-          if (code.slice(0, 5) !== p.target) rekeyed++;
-          ctx.report.projected();
-          const record = projector.add(p.target, {
-            code,
-            nom: String(f.properties[input.nom] ?? '').trim(),
-            type: String(f.properties[input.type]).trim().toUpperCase(),
-            communeSource: code.slice(0, 5),
-            geometry: f.geometry,
-          });
-          if (record) yield record;
-        }
+      const shrink = (target: string) => expected.set(target, (expected.get(target) ?? 1) - 1);
+      for await (const { input, feature: f, target } of plan.polygons(inputs, ctx, 'IRIS', shrink)) {
+        const code = String(f.properties[input.code]).trim().toUpperCase();
+        if (code.slice(0, 5) !== target) rekeyed++;
+        ctx.report.projected();
+        const record = projector.add(target, {
+          code,
+          nom: String(f.properties[input.nom] ?? '').trim(),
+          type: String(f.properties[input.type]).trim().toUpperCase(),
+          communeSource: code.slice(0, 5),
+          geometry: f.geometry,
+        });
+        if (record) yield record;
       }
       yield* projector.finish();
       ctx.report.note('IRIS rattachés à une commune recodée', rekeyed);

@@ -7,7 +7,7 @@
 import type { CommuneRecord, SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
 import { departementOf } from '../../src/geo/codes.js';
 import { type Areal, geodesicArea } from '../../src/geo/measure.js';
-import { isAreal } from '../communes-contours/project.js';
+import { isAreal } from '../../src/geo/measure.js';
 import { type CommuneShape, FIELDS, MIN_SHARE_UNDECLARED, parseInseeCom, QPV_CODE, QpvProjector } from './project.js';
 import { openQpvInputs } from './read.js';
 

@@ -5,6 +5,11 @@
 import { booleanPointInPolygon, pointOnFeature } from '@turf/turf';
 
 export type Areal = GeoJSON.Polygon | GeoJSON.MultiPolygon;
+
+export function isAreal(g: GeoJSON.Geometry | null): g is Areal {
+  return g?.type === 'Polygon' || g?.type === 'MultiPolygon';
+}
+
 export type BBox = [number, number, number, number];
 
 // GRS80 (WGS84 differs in the 9th digit of 1/f, far below what matters here).
