@@ -8,11 +8,11 @@
  * files are first converted to UTF-8 in the work directory, streaming:
  * DuckDB only knows UTF-8 and Latin-1, and Latin-1 would garble `œ`, `’`, `€`.
  */
-import { createReadStream, createWriteStream, closeSync, openSync, readSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { readFirstLines, splitLine } from '../framework/csv-header.js';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
-import { parse } from 'csv-parse/sync';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SourceError } from '../framework/errors.js';
 import { COUNT_FIELDS, readLayout, LayoutProblem, type BlockField, type CountField, type Layout } from './layout.js';
@@ -24,39 +24,12 @@ export async function toUtf8(path: string, encoding: string, workDir: string, ta
   return target;
 }
 
-/** First lines of a UTF-8 file, reading only what is needed. */
-export function firstLines(path: string, count: number): string[] {
-  const fd = openSync(path, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let offset = 0;
-    let newlines = 0;
-    const buffer = Buffer.alloc(256 * 1024);
-    while (newlines < count) {
-      const n = readSync(fd, buffer, 0, buffer.length, offset);
-      if (n === 0) break;
-      const chunk = Buffer.from(buffer.subarray(0, n));
-      for (const byte of chunk) if (byte === 0x0a) newlines++;
-      chunks.push(chunk);
-      offset += n;
-    }
-    return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, count);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export function splitFields(line: string): string[] {
-  if (!line) return [];
-  const [fields] = parse(line, { delimiter: ';', relax_quotes: true, relax_column_count: true }) as string[][];
-  return (fields ?? []).map((f) => f.trim());
-}
-
 /** Header and first row → layout, with header drift reported as a SourceError. */
 export function layoutOf(sourceId: string, path: string, name: string): Layout {
-  const [header, first] = firstLines(path, 2);
+  const [header, first] = readFirstLines(path, 2);
   try {
-    return readLayout(splitFields(header ?? ''), first ? splitFields(first) : undefined);
+    const fields = (line: string) => splitLine(line).map((f) => f.trim());
+    return readLayout(fields(header ?? ''), first ? fields(first) : undefined);
   } catch (e) {
     if (e instanceof LayoutProblem) throw new SourceError(sourceId, name, e.message, e.line, e.column);
     throw e;

@@ -6,40 +6,10 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import _7z from '7zip-min';
 import { SourceError } from '../framework/errors.js';
+import { readFirstLines, splitLine } from '../framework/csv-header.js';
 
-/** First `count` lines of a text file, without reading the rest (files can weigh hundreds of MB). */
-export function readFirstLines(path: string, count: number): string[] {
-  const fd = openSync(path, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let newlines = 0;
-    const buffer = Buffer.alloc(64 * 1024);
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, size);
-      if (n === 0) break;
-      const chunk = Buffer.from(buffer.subarray(0, n));
-      chunks.push(chunk);
-      size += n;
-      for (const byte of chunk) if (byte === 0x0a) newlines++;
-      if (newlines >= count) break;
-    }
-    const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
-    return text.split(/\r?\n/).slice(0, count).filter((l, i) => i === 0 || l.length > 0);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Splits one `;` line, honouring quotes (the producer quotes some text fields). */
-export function splitLine(line: string, delimiter = ';'): string[] {
-  if (line === '') return [];
-  const [fields] = parse(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][];
-  return fields ?? [];
-}
 
 export interface ComparateurFiles {
   data: string;

@@ -9,7 +9,8 @@
 import { basename } from 'node:path';
 import type { CommuneRecord, SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
 import { SourceError } from '../framework/errors.js';
-import { locateFiles, readFirstLines, splitLine } from './files.js';
+import { locateFiles } from './files.js';
+import { readFirstLines, splitLine } from '../framework/csv-header.js';
 import { checkValues, numericSql, readDictionary, stageTable } from './stage.js';
 import { bindHeader, HeaderProblem, type HeaderBinding } from './variables.js';
 import {

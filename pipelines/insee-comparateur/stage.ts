@@ -6,7 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SourceError } from '../framework/errors.js';
-import { readFirstLines, splitLine } from './files.js';
+import { readFirstLines, splitLine } from '../framework/csv-header.js';
 import type { BoundIndicator } from './variables.js';
 
 export const DICTIONARY_HEADER = ['COD_VAR', 'LIB_VAR', 'LIB_VAR_LONG', 'COD_MOD', 'LIB_MOD', 'TYPE_VAR', 'LONG_VAR'];
