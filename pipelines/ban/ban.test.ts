@@ -150,7 +150,7 @@ describe('ban national file (multi-member gzip)', () => {
     const bulk = national.bulk.get('ban_adresses')!;
     expect(bulk.columns).toEqual(['load_id', ...BAN_COLUMNS]);
     expect(bulk.rows.length).toBe(7241);
-    expect(bulk.rows.every((r) => r[0] === 1 && r.length === 24)).toBe(true);
+    expect(bulk.rows.every((r) => r[0] === '1' && r.length === 24)).toBe(true);
     // Written back with `;` the rows are the file's lines, byte for byte (empty fields kept as null).
     const original = gunzipSync(readFileSync(NATIONAL)).toString('utf8').split('\n').filter(Boolean).slice(1).sort();
     const rebuilt = bulk.rows.map((r) => r.slice(1).map((v) => v ?? '').join(';')).sort();

@@ -10,21 +10,17 @@
  */
 import { registerLoadTable } from '../framework/load.js';
 import { GateError, SourceError } from '../framework/errors.js';
-import type { FieldSchema, Scalar, SourcePipeline } from '../framework/types.js';
+import type { FieldSchema, SourcePipeline } from '../framework/types.js';
 import { codeMappings, departementOf, stageCodeMap } from './codes.js';
 import { BAN_COLUMNS, checkBanHeader } from './columns.js';
 import { IrisLocator } from './iris.js';
 import { projectGroups } from './project.js';
 import { aggregate, locateBadValue } from './stage.js';
-import { readBanRows } from './read.js';
+import { banCopyText } from './read.js';
 import { BAN_TABLE } from './schema.js';
 
 export { BAN_TABLE };
 registerLoadTable(BAN_TABLE);
-
-const CODE_INSEE = BAN_COLUMNS.indexOf('code_insee');
-const LON = BAN_COLUMNS.indexOf('lon');
-const LAT = BAN_COLUMNS.indexOf('lat');
 
 /** Columns of `ban.csv` (the export's own), for the pack's datapackage.json. */
 export const FIELDS: FieldSchema[] = BAN_COLUMNS.map((name) => {
@@ -59,7 +55,7 @@ const pipeline: SourcePipeline = {
     const communeOf = new Map<string, string>();
     for (const m of mappings) if (m.commune) communeOf.set(m.source, m.commune);
 
-    // The GROUP BY runs in DuckDB while the rows stream to the bulk table from a JS reader of the same bytes (read.ts says why).
+    // The GROUP BY runs in DuckDB while the lines stream to the bulk table from a JS reader of the same bytes (read.ts says why).
     ctx.progress.update('agrégation et copie des adresses', 0);
     const aggregation = aggregate(ctx.duckdb, sourceId, scope);
     // A format error found by DuckDB stops the copy at once instead of after the last row.
@@ -68,43 +64,26 @@ const pipeline: SourcePipeline = {
     const inScope = ctx.departements.length ? new Set(ctx.departements) : undefined;
     const streamedPerCommune = new Map<string, number>();
     let streamed = 0;
-    const loadId = ctx.bulk.loadId;
+    let reported = 0;
     const progress = ctx.progress;
-    const source = readBanRows(sourceId, ctx.files)[Symbol.asyncIterator]();
     // Accepted rows only (known commune, in scope): the same filter as the GROUP BY's.
-    const rows: AsyncIterable<Scalar[]> = {
-      [Symbol.asyncIterator]: () => ({
-        async next(): Promise<IteratorResult<Scalar[]>> {
-          for (;;) {
-            if (aggregationFailed) throw aggregationFailed;
-            const item = await source.next();
-            if (item.done) return item;
-            const fields = item.value;
-            const code = fields[CODE_INSEE];
-            if (code === null || (inScope && !inScope.has(departementOf(code)))) continue;
-            const commune = communeOf.get(code);
-            if (commune === undefined) continue;
-            streamedPerCommune.set(commune, (streamedPerCommune.get(commune) ?? 0) + 1);
-            if (locator) {
-              const lon = fields[LON];
-              const lat = fields[LAT];
-              locator.add(commune, lon === null ? null : Number(lon), lat === null ? null : Number(lat));
-            }
-            if (++streamed % 250_000 === 0) progress.update('agrégation et copie des adresses', streamed);
-            const row: Scalar[] = fields;
-            row.unshift(loadId);
-            return { value: row, done: false };
-          }
-        },
-        async return(): Promise<IteratorResult<Scalar[]>> {
-          await source.return?.();
-          return { value: undefined, done: true };
-        },
-      }),
-    };
-    let copied: number;
+    const text = banCopyText(sourceId, ctx.files, ctx.bulk.loadId, {
+      accept: (code) => (code === null || (inScope && !inScope.has(departementOf(code))) ? undefined : communeOf.get(code)),
+      counted(commune, n) {
+        streamedPerCommune.set(commune, (streamedPerCommune.get(commune) ?? 0) + n);
+        streamed += n;
+      },
+      ...(locator ? { point: (commune: string, lon: number | null, lat: number | null) => locator.add(commune, lon, lat) } : {}),
+    });
+    async function* checked(): AsyncGenerator<string> {
+      for await (const chunk of text) {
+        if (aggregationFailed) throw aggregationFailed;
+        if (streamed - reported >= 250_000) progress.update('agrégation et copie des adresses', (reported = streamed));
+        yield chunk;
+      }
+    }
     try {
-      copied = await ctx.bulk.copy(BAN_TABLE, ['load_id', ...BAN_COLUMNS], rows);
+      await ctx.bulk.copyCsv(BAN_TABLE, ['load_id', ...BAN_COLUMNS], checked(), { delimiter: ';' });
     } catch (error) {
       // A broken line is named by both readers: DuckDB's message is the reference one.
       if (!(error instanceof SourceError)) ctx.duckdb.interrupt();
@@ -123,8 +102,8 @@ const pipeline: SourcePipeline = {
       const n = streamedPerCommune.get(g.cle) ?? 0;
       if (n !== g.adresses) throw new GateError(sourceId, 'adresses copiées', `commune ${g.cle}: ${n} adresses copiées, ${g.adresses} comptées par DuckDB`);
     }
-    if (copied !== projection.projected || streamed !== projection.projected) {
-      throw new GateError(sourceId, 'adresses copiées', `${copied} adresses copiées, ${streamed} lues en flux, ${projection.projected} comptées par commune`);
+    if (streamed !== projection.projected) {
+      throw new GateError(sourceId, 'adresses copiées', `${streamed} adresses copiées, ${projection.projected} comptées par commune`);
     }
     ctx.report.projected(projection.projected);
     for (const [reason, n] of projection.rejected) ctx.report.rejected(reason, n);
@@ -132,7 +111,7 @@ const pipeline: SourcePipeline = {
       const list = [...projection.rejectedCodes].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([c, n]) => `${c || '(vide)'} (${n})`).join(', ');
       ctx.report.note('codesRejetes', list);
     }
-    ctx.report.note('adressesCopiees', copied);
+    ctx.report.note('adressesCopiees', streamed);
     ctx.report.note('communes', projection.records.length);
     if (locator) ctx.report.note('communesAvecIris', locator.size);
 

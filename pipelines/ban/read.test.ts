@@ -3,48 +3,81 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseQuoted, readBanRows } from './read.js';
+import { parse } from 'csv-parse/sync';
+import { banCopyText, parseQuoted, type BanLineVisitor } from './read.js';
 import { SourceError } from '../framework/errors.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const real = readFileSync(join(fixtures, 'adresses-01-deux-lignes-reelles.csv'), 'utf8').split('\n').filter(Boolean);
 const tmp = mkdtempSync(join(tmpdir(), 'ban-read-'));
 
-async function all(file: string) {
-  const out = [];
-  for await (const r of readBanRows('ban', [file])) out.push(r);
-  return out;
+/** The copy text of the files, its records as COPY reads them, and what the visitor saw. */
+async function read(file: string, options: { accept?: BanLineVisitor['accept']; points?: boolean } = {}) {
+  const counts = new Map<string, number>();
+  const points: [string, number | null, number | null][] = [];
+  let text = '';
+  for await (const chunk of banCopyText('ban', [file], 7, {
+    accept: options.accept ?? ((code) => code ?? undefined),
+    counted: (commune, n) => counts.set(commune, (counts.get(commune) ?? 0) + n),
+    ...(options.points ? { point: (c: string, lon: number | null, lat: number | null) => points.push([c, lon, lat]) } : {}),
+  })) {
+    expect(chunk.endsWith('\n')).toBe(true);
+    text += chunk;
+  }
+  const records = parse(text, { delimiter: ';' }) as string[][];
+  return { text, records, counts, points };
 }
 
-describe('BAN row reader', () => {
+describe('BAN copy reader', () => {
   it('parses RFC 4180 quoting as csv-write-stream writes it', () => {
     expect(parseQuoted('a;"b;c";"d ""e""";')).toEqual(['a', 'b;c', 'd "e"', '']);
     expect(parseQuoted('a;"open')).toBeNull();
   });
 
-  it('reads every member of a multi-member gzip, with real rows unchanged', async () => {
+  it('passes every line of a multi-member gzip through unchanged, prefixed with the load id, and counts per commune', async () => {
     const file = join(fixtures, 'ban-france-extrait.csv.gz');
-    const rows = await all(file);
     const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter(Boolean).slice(1);
-    expect(rows.length).toBe(7241);
-    expect(rows.map((r) => r.map((v) => v ?? '').join(';'))).toEqual(lines);
-    expect(rows[0][1]).toBeNull();
+    const { text, records, counts } = await read(file);
+    expect(text).toBe(lines.map((l) => `7;${l}\n`).join(''));
+    expect(records.length).toBe(7241);
+    expect(records.every((r) => r.length === 24 && r[0] === '7')).toBe(true);
+    const expected = new Map<string, number>();
+    for (const l of lines) expected.set(l.split(';')[6], (expected.get(l.split(';')[6]) ?? 0) + 1);
+    expect(counts).toEqual(expected);
   });
 
-  it('joins a quoted field spanning lines, accepts CRLF, and numbers lines as an editor does', async () => {
+  it('leaves out the rows the visitor refuses, and reads positions only when asked', async () => {
+    const file = join(fixtures, 'ban-france-extrait.csv.gz');
+    const all = await read(file);
+    const first = all.records[0][7];
+    const { records, counts, points } = await read(file, { accept: (code) => (code === first ? undefined : code ?? undefined), points: true });
+    expect(records.length).toBe(7241 - all.counts.get(first)!);
+    expect(records.some((r) => r[7] === first)).toBe(false);
+    expect(counts.has(first)).toBe(false);
+    expect(points.length).toBe(records.length);
+    expect(points[0]).toEqual([records[0][7], Number(records[0][13]), Number(records[0][14])]);
+  });
+
+  it('keeps a quoted field spanning lines whole, accepts CRLF, and numbers lines as an editor does', async () => {
     const [header, a, b] = real;
     const multi = a.replace(';Place du Pese Lait;', ';"Place du\nPese Lait";');
     const bad = b.split(';').slice(0, 20).join(';');
     const file = join(tmp, 'multi.csv.gz');
     writeFileSync(file, gzipSync([header, multi, b].join('\r\n') + '\r\n'));
-    const rows = await all(file);
-    expect(rows.map((r) => r[4])).toEqual(['Place du\nPese Lait', 'Chemin de la Ferm de la Montagne']);
-    expect(rows[1][22]).toBe('010020000B0888');
+    const { records, points } = await read(file, { points: true });
+    expect(records.map((r) => r[5])).toEqual(['Place du\nPese Lait', 'Chemin de la Ferm de la Montagne']);
+    expect(records[1][23]).toBe('010020000B0888');
+    expect(points.map((p) => p[0])).toEqual(['01002', '01002']);
     const broken = join(tmp, 'broken.csv');
-    writeFileSync(broken, [header, multi, b, bad].join('\n') + '\n');
-    const error = await all(broken).catch((e) => e);
+    writeFileSync(broken, [header, multi, b, bad.split(';').slice(0, 5).join(';')].join('\n') + '\n');
+    const error = await read(broken).catch((e) => e);
     expect(error).toBeInstanceOf(SourceError);
     expect(error.line).toBe(5);
-    expect(error.column).toBe('source_nom_voie');
+    expect(error.column).toBe('code_postal');
+    const open = join(tmp, 'open.csv');
+    writeFileSync(open, [header, b, a.replace(';Place du Pese Lait;', ';"Place du Pese Lait;')].join('\n') + '\n');
+    const unclosed = await read(open).catch((e) => e);
+    expect(unclosed).toBeInstanceOf(SourceError);
+    expect(unclosed.line).toBe(3);
   });
 });

@@ -1,16 +1,17 @@
 /**
- * Streaming reader of the BAN rows for the bulk copy: gunzip (every member of
- * a multi-member file, off the main thread), lines, fields. A line without a
- * quote is split on `;` (csv-write-stream only quotes fields holding `;`, `"`
- * or a newline); a line with one goes through an RFC 4180 parser, across
- * physical lines when a quoted field holds a newline.
+ * Streaming reader of the BAN files for the bulk copy: gunzip (every member of
+ * a multi-member file, off the main thread), lines, and for each line only
+ * the fields the pipeline needs (`code_insee`, and `lon`/`lat` when IRIS are
+ * counted). The lines themselves go to the store untouched, prefixed with the
+ * load id: the BAN csv is already PostgreSQL's COPY csv with `;` (RFC 4180
+ * quoting, a quoted field may hold a newline), so no field is re-encoded.
  *
  * Why not a DuckDB stream: handing every row of the national file from DuckDB
- * to JS costs DuckDB a full 23-column materialisation (≈ 3× its bare count(*))
- * on the single thread that inflates the gzip, before JS decodes one string
- * per row; this reader does the inflating on the libuv pool and the splitting
- * on the main thread while the GROUP BY runs in DuckDB. Both read the same
- * bytes; the pipeline checks that their counts per commune agree.
+ * to JS costs DuckDB a full 23-column materialisation on the thread that
+ * inflates the gzip, then one JS string per field; here the inflating runs on
+ * the libuv pool and the main thread looks at three fields per line while the
+ * GROUP BY runs in DuckDB. Both read the same bytes; the pipeline checks that
+ * their counts per commune agree.
  */
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -18,6 +19,11 @@ import { SourceError } from '../framework/errors.js';
 import { BAN_COLUMNS } from './columns.js';
 
 const WIDTH = BAN_COLUMNS.length;
+const CODE_INSEE = BAN_COLUMNS.indexOf('code_insee');
+const LON = BAN_COLUMNS.indexOf('lon');
+const LAT = BAN_COLUMNS.indexOf('lat');
+/** A quoted record longer than this is a quote left open, not an address (real records are under 2 kB). */
+const MAX_RECORD = 1 << 16;
 
 /** RFC 4180 fields of one record (`;`, `"` doubled inside quotes); null when a quote is left open. */
 export function parseQuoted(record: string): string[] | null {
@@ -54,142 +60,194 @@ export function parseQuoted(record: string): string[] | null {
   return fields;
 }
 
-function countQuotes(s: string): number {
+function countQuotes(s: string, from = 0, to = s.length): number {
   let n = 0;
-  for (let i = s.indexOf('"'); i !== -1; i = s.indexOf('"', i + 1)) n++;
+  for (let i = s.indexOf('"', from); i !== -1 && i < to; i = s.indexOf('"', i + 1)) n++;
   return n;
 }
 
-type Row = (string | null)[];
-
-/**
- * Rows of the files (header line skipped), as arrays of the 23 columns with
- * empty fields as null. Memory: one inflated chunk at a time.
- *
- * Hand-written async iterator rather than an async generator: the consumer
- * (`ctx.bulk.copy`) pulls one row per `next()`, and a generator's `yield*`
- * costs several promise turns per row where this costs one resolved promise.
- */
-export function readBanRows(sourceId: string, files: string[]): AsyncIterable<Row> {
-  return { [Symbol.asyncIterator]: () => new BanRowIterator(sourceId, files) };
+export interface BanLineVisitor {
+  /** The commune a row counts for, or undefined to leave the row out of the copy. */
+  accept(code: string | null): string | undefined;
+  /** `rows` accepted rows in a row for `commune` (the files are sorted by commune: runs are long). */
+  counted(commune: string, rows: number): void;
+  /** Position of each accepted row, when asked for (IRIS counts). */
+  point?(commune: string, lon: number | null, lat: number | null): void;
 }
 
-class BanRowIterator implements AsyncIterator<Row> {
-  private fileIndex = -1;
-  private chunks: AsyncIterator<Buffer> | undefined;
-  private raw: ReturnType<typeof createReadStream> | undefined;
-  private carry: Buffer = Buffer.alloc(0);
+/**
+ * The accepted rows of the files (header lines skipped) as COPY csv text, one
+ * string per inflated chunk, each line prefixed with `<loadId>;`. Memory: one
+ * chunk at a time.
+ */
+export async function* banCopyText(sourceId: string, files: string[], loadId: number, visitor: BanLineVisitor): AsyncGenerator<string> {
+  for (const file of files) {
+    const reader = new BanFileReader(sourceId, file, `${loadId};`, visitor);
+    const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+    const input = file.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+    try {
+      let carry = Buffer.alloc(0);
+      for await (const chunk of input as AsyncIterable<Buffer>) {
+        // Cut at the last newline byte: a newline is never inside a multi-byte character.
+        const cut = chunk.lastIndexOf(10);
+        if (cut === -1) {
+          carry = Buffer.concat([carry, chunk]);
+          continue;
+        }
+        const head = carry.length ? Buffer.concat([carry, chunk.subarray(0, cut)]) : chunk.subarray(0, cut);
+        carry = Buffer.from(chunk.subarray(cut + 1));
+        const text = reader.take(head.toString('utf8'));
+        if (text) yield text;
+      }
+      const text = reader.finish(carry.toString('utf8'));
+      if (text) yield text;
+    } finally {
+      raw.destroy();
+    }
+  }
+}
+
+/** Line splitting of one file, with the state that crosses chunks (line number, a quoted record spanning lines). */
+class BanFileReader {
   private line = 0;
   private pending: string | null = null;
   private pendingLine = 0;
-  private rows: Row[] = [];
-  private next_ = 0;
+  private lastCode: string | null | undefined = undefined;
+  private lastCommune: string | undefined;
+  private runCommune: string | undefined;
+  private runRows = 0;
+  private readonly wantsPoints: boolean;
 
-  constructor(private readonly sourceId: string, private readonly files: string[]) {}
+  constructor(
+    private readonly sourceId: string,
+    private readonly file: string,
+    private readonly prefix: string,
+    private readonly visitor: BanLineVisitor,
+  ) {
+    this.wantsPoints = !!visitor.point;
+  }
 
-  private get file(): string { return this.files[this.fileIndex]; }
+  /** COPY text for the complete lines of `text` (which holds no final newline). */
+  take(text: string): string {
+    const out: string[] = [];
+    const prefix = this.prefix;
+    // Accepted single-line records in a row are copied as one slice of `text`.
+    let runStart = -1;
+    let runEnd = -1;
+    const flush = () => {
+      if (runStart === -1) return;
+      out.push(prefix + text.slice(runStart, runEnd).replaceAll('\n', '\n' + prefix));
+      runStart = -1;
+    };
+    let quote = text.indexOf('"');
+    let pos = 0;
+    while (pos <= text.length) {
+      let end = text.indexOf('\n', pos);
+      if (end === -1) end = text.length;
+      const at = ++this.line;
+      if (quote !== -1 && quote < pos) quote = text.indexOf('"', pos);
+      const quoted = quote !== -1 && quote < end;
+      if (this.pending !== null) {
+        this.pending += '\n' + text.slice(pos, end);
+        if (this.pending.length > MAX_RECORD) throw new SourceError(this.sourceId, this.file, 'guillemet ouvert jamais refermé', this.pendingLine);
+        if (quoted && countQuotes(this.pending) % 2 === 0) {
+          const record = this.pending;
+          this.pending = null;
+          if (this.visitQuoted(record, this.pendingLine)) out.push(prefix + record);
+        }
+      } else if (at === 1 || end === pos || (end === pos + 1 && text.charCodeAt(pos) === 13)) {
+        flush();
+      } else if (quoted) {
+        flush();
+        if (countQuotes(text, pos, end) % 2 === 1) {
+          this.pending = text.slice(pos, end);
+          this.pendingLine = at;
+        } else if (this.visitQuoted(text.slice(pos, end), at)) {
+          out.push(prefix + text.slice(pos, end));
+        }
+      } else if (this.visitPlain(text, pos, end, at)) {
+        if (runStart === -1) runStart = pos;
+        runEnd = end;
+      } else {
+        flush();
+      }
+      pos = end + 1;
+    }
+    flush();
+    return out.length ? out.join('\n') + '\n' : '';
+  }
 
-  private toRow(text: string, at: number): Row {
-    const fields: Row | null = text.includes('"') ? parseQuoted(text) : text.split(';');
+  /** The last line (without a final newline) and the end of the file. */
+  finish(tail: string): string {
+    const text = tail ? this.take(tail) : '';
+    this.closeRun();
+    if (this.pending !== null) throw new SourceError(this.sourceId, this.file, 'guillemet ouvert jamais refermé', this.pendingLine);
+    return text;
+  }
+
+  /** Fields of a line without quotes, found by position: only the ones needed are cut out. */
+  private visitPlain(text: string, start: number, end: number, at: number): boolean {
+    let from = start;
+    for (let k = 0; k < CODE_INSEE; k++) {
+      from = text.indexOf(';', from) + 1;
+      if (from === 0 || from > end) this.tooFewColumns(text.slice(start, end), at);
+    }
+    const codeEnd = text.indexOf(';', from);
+    if (codeEnd === -1 || codeEnd > end) this.tooFewColumns(text.slice(start, end), at);
+    const commune = this.communeOf(codeEnd === from ? null : text.slice(from, codeEnd));
+    if (commune === undefined) return false;
+    if (this.wantsPoints) {
+      let p = codeEnd;
+      for (let k = CODE_INSEE + 1; k < LON; k++) {
+        p = text.indexOf(';', p + 1);
+        if (p === -1 || p > end) this.tooFewColumns(text.slice(start, end), at);
+      }
+      const lonEnd = text.indexOf(';', p + 1);
+      const latEnd = lonEnd === -1 ? -1 : text.indexOf(';', lonEnd + 1);
+      if (latEnd === -1 || latEnd > end) this.tooFewColumns(text.slice(start, end), at);
+      this.visitor.point!(commune, toNumber(text.slice(p + 1, lonEnd)), toNumber(text.slice(lonEnd + 1, latEnd)));
+    }
+    return true;
+  }
+
+  private visitQuoted(record: string, at: number): boolean {
+    const fields = parseQuoted(record.endsWith('\r') ? record.slice(0, -1) : record);
     if (!fields) throw new SourceError(this.sourceId, this.file, 'guillemet ouvert jamais refermé', at);
     if (fields.length !== WIDTH) {
       throw new SourceError(this.sourceId, this.file, `${fields.length} colonnes au lieu de ${WIDTH}`, at, BAN_COLUMNS[Math.min(fields.length, WIDTH - 1)]);
     }
-    for (let j = 0; j < WIDTH; j++) if (fields[j] === '') fields[j] = null;
-    return fields;
-  }
-
-  /** Splits decoded complete lines into rows (a quoted field may continue on the next line). */
-  private take(text: string): void {
-    const lines = text.split('\n');
-    const rows: Row[] = [];
-    for (let k = 0; k < lines.length; k++) {
-      this.line++;
-      let t = lines[k];
-      if (this.line === 1) continue;
-      if (t.length && t.charCodeAt(t.length - 1) === 13) t = t.slice(0, -1);
-      if (this.pending !== null) {
-        this.pending += '\n' + t;
-        if (countQuotes(this.pending) % 2 === 1) continue;
-        rows.push(this.toRow(this.pending, this.pendingLine));
-        this.pending = null;
-        continue;
-      }
-      if (t === '') continue;
-      if (t.includes('"') && countQuotes(t) % 2 === 1) {
-        this.pending = t;
-        this.pendingLine = this.line;
-        continue;
-      }
-      rows.push(this.toRow(t, this.line));
-    }
-    this.rows = rows;
-    this.next_ = 0;
-  }
-
-  private openNext(): boolean {
-    this.raw?.destroy();
-    this.fileIndex++;
-    if (this.fileIndex >= this.files.length) return false;
-    const raw = createReadStream(this.file, { highWaterMark: 1 << 20 });
-    this.raw = raw;
-    const input = this.file.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-    this.chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-    this.carry = Buffer.alloc(0);
-    this.line = 0;
-    this.pending = null;
+    const commune = this.communeOf(fields[CODE_INSEE] || null);
+    if (commune === undefined) return false;
+    this.visitor.point?.(commune, toNumber(fields[LON]), toNumber(fields[LAT]));
     return true;
   }
 
-  /** Refills `rows` from the next chunk(s); false at the end of the last file. */
-  private async fill(): Promise<boolean> {
-    for (;;) {
-      if (!this.chunks && !this.openNext()) return false;
-      const { value, done } = await this.chunks!.next();
-      if (done) {
-        this.chunks = undefined;
-        const tail = this.carry.toString('utf8');
-        if (this.pending !== null) {
-          const text = tail ? `${this.pending}\n${tail}` : this.pending;
-          if (countQuotes(text) % 2 === 1) throw new SourceError(this.sourceId, this.file, 'guillemet ouvert jamais refermé', this.pendingLine);
-          this.rows = [this.toRow(text, this.pendingLine)];
-          this.next_ = 0;
-          this.pending = null;
-          return true;
-        }
-        if (tail !== '') {
-          this.take(tail);
-          if (this.rows.length) return true;
-        }
-        continue;
-      }
-      // Cut at the last newline byte: a newline is never inside a multi-byte character.
-      const cut = value.lastIndexOf(10);
-      if (cut === -1) {
-        this.carry = Buffer.concat([this.carry, value]);
-        continue;
-      }
-      const head = this.carry.length ? Buffer.concat([this.carry, value.subarray(0, cut)]) : value.subarray(0, cut);
-      this.carry = Buffer.from(value.subarray(cut + 1));
-      this.take(head.toString('utf8'));
-      if (this.rows.length) return true;
+  /** The visitor's decision, asked once per run of the same code; accepted rows counted per run. */
+  private communeOf(code: string | null): string | undefined {
+    if (code !== this.lastCode) {
+      this.lastCode = code;
+      this.lastCommune = this.visitor.accept(code);
     }
+    const commune = this.lastCommune;
+    if (commune !== undefined) {
+      if (commune !== this.runCommune) this.closeRun(commune);
+      this.runRows++;
+    }
+    return commune;
   }
 
-  async next(): Promise<IteratorResult<Row>> {
-    if (this.next_ < this.rows.length) return { value: this.rows[this.next_++], done: false };
-    try {
-      if (await this.fill()) return { value: this.rows[this.next_++], done: false };
-    } catch (error) {
-      this.raw?.destroy();
-      throw error;
-    }
-    this.raw?.destroy();
-    return { value: undefined, done: true };
+  private closeRun(next?: string): void {
+    if (this.runCommune !== undefined && this.runRows) this.visitor.counted(this.runCommune, this.runRows);
+    this.runCommune = next;
+    this.runRows = 0;
   }
 
-  async return(): Promise<IteratorResult<Row>> {
-    this.raw?.destroy();
-    return { value: undefined, done: true };
+  private tooFewColumns(line: string, at: number): never {
+    const n = (line.endsWith('\r') ? line.slice(0, -1) : line).split(';').length;
+    throw new SourceError(this.sourceId, this.file, `${n} colonnes au lieu de ${WIDTH}`, at, BAN_COLUMNS[Math.min(n, WIDTH - 1)]);
   }
+}
+
+function toNumber(text: string): number | null {
+  return text === '' ? null : Number(text);
 }

@@ -157,7 +157,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
             report,
             progress: progress.forSource(id),
             workDir,
-            bulk: { loadId, copy: (table, columns, rows) => store.copy(table, columns, rows) },
+            bulk: {
+              loadId,
+              copy: (table, columns, rows) => store.copy(table, columns, rows),
+              copyCsv: (table, columns, chunks, csv) => store.copyCsv(table, columns, chunks, csv),
+            },
             dataset: async (other) => {
               if (fresh.has(other)) return fresh.get(other);
               const otherLoad = release?.loads[other];

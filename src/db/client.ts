@@ -28,14 +28,67 @@ export interface Store extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Bulk load by COPY … FROM STDIN (csv); rows stream, never built as one array. */
   copy(table: string, columns: string[], rows: AsyncIterable<Scalar[]> | Iterable<Scalar[]>): Promise<number>;
+  /**
+   * Bulk load of text already in COPY's csv format (RFC 4180 quoting, `delimiter`
+   * between fields, an empty field quoted or not is NULL), each chunk ending on
+   * a record boundary: the bytes go to the server as they are, no field is
+   * touched in JS.
+   */
+  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string>, options: CsvCopyOptions): Promise<void>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
 
+export interface CsvCopyOptions { delimiter: string }
+
 const IDENT = /^[a-z_][a-z0-9_]*$/;
-function copyStatement(table: string, columns: string[], from: string): string {
+function copyStatement(table: string, columns: string[], from: string, csv?: CsvCopyOptions): string {
   for (const name of [table, ...columns]) if (!IDENT.test(name)) throw new Error(`identifiant SQL refusé: ${name}`);
-  return `COPY ${table} (${columns.join(', ')}) FROM ${from} WITH (FORMAT csv)`;
+  if (!csv) return `COPY ${table} (${columns.join(', ')}) FROM ${from} WITH (FORMAT csv)`;
+  if (!/^[^"\r\n]$/.test(csv.delimiter)) throw new Error(`séparateur refusé: ${csv.delimiter}`);
+  const delimiter = csv.delimiter.replaceAll("'", "''");
+  return `COPY ${table} (${columns.join(', ')}) FROM ${from} WITH (FORMAT csv, DELIMITER '${delimiter}', FORCE_NULL (${columns.join(', ')}))`;
+}
+
+/** Bytes of csv text per COPY statement on PGlite, which takes a whole blob per statement. */
+const PGLITE_COPY_BYTES = 16 << 20;
+
+/**
+ * COPY … FROM STDIN on the `postgres` driver. postgres.js 3.4 loses an error the
+ * server sends after the last byte (a rejected row): the writable never
+ * finishes (porsager/postgres#1173). The error still reaches the query's
+ * `reject`, so it is caught there and raced against the end of the stream.
+ */
+async function copyFromStdin<T>(sql: postgres.Sql, statement: string, items: AsyncIterable<T> | Iterable<T>, encode: (item: T) => string): Promise<number> {
+  const query = sql.unsafe(statement) as unknown as postgres.PendingQuery<postgres.Row[]> & { reject(error: unknown): void };
+  const rejectQuery = query.reject;
+  const serverError = new Promise<never>((_, reject) => {
+    query.reject = (error) => {
+      reject(error);
+      rejectQuery(error);
+    };
+  });
+  serverError.catch(() => {});
+  const writable = await query.writable();
+  const done = new Promise<void>((resolve, reject) => {
+    writable.on('finish', resolve);
+    writable.on('error', reject);
+  });
+  let total = 0;
+  try {
+    for await (const item of items) {
+      if (!writable.write(encode(item))) await Promise.race([new Promise((r) => writable.once('drain', r)), serverError]);
+      total++;
+    }
+  } catch (error) {
+    // Abort the COPY (CopyFail) so that the connection goes back to the pool usable.
+    writable.destroy(error as Error);
+    await done.catch(() => {});
+    throw error;
+  }
+  writable.end();
+  await Promise.race([done, serverError]);
+  return total;
 }
 
 export async function openPglite(dataDir?: string): Promise<Store> {
@@ -71,6 +124,23 @@ export async function openPglite(dataDir?: string): Promise<Store> {
       await flush();
       return total;
     },
+    async copyCsv(table, columns, chunks, options) {
+      const statement = copyStatement(table, columns, "'/dev/blob'", options);
+      let parts: string[] = [];
+      let size = 0;
+      const flush = async () => {
+        if (!parts.length) return;
+        await pg.query(statement, [], { blob: new Blob(parts) });
+        parts = [];
+        size = 0;
+      };
+      for await (const chunk of chunks) {
+        parts.push(chunk);
+        size += chunk.length;
+        if (size >= PGLITE_COPY_BYTES) await flush();
+      }
+      await flush();
+    },
     migrate: () => migratePglite(drizzlePglite(pg), { migrationsFolder: MIGRATIONS }),
     async close() {
       await pg.close();
@@ -89,26 +159,10 @@ export async function openPostgres(url: string): Promise<Store> {
       query: async <T>(text: string, params: unknown[] = []) => asRows<T>(await tx.unsafe(text, params as never[])),
     }))) as never,
     async copy(table, columns, rows) {
-      const writable = await sql.unsafe(copyStatement(table, columns, 'STDIN')).writable();
-      let total = 0;
-      const done = new Promise<void>((resolve, reject) => {
-        writable.on('finish', resolve);
-        writable.on('error', reject);
-      });
-      try {
-        for await (const row of rows) {
-          if (!writable.write(csvLine(row))) await new Promise((r) => writable.once('drain', r));
-          total++;
-        }
-      } catch (error) {
-        // Abort the COPY (CopyFail) so that the connection goes back to the pool usable.
-        writable.destroy(error as Error);
-        await done.catch(() => {});
-        throw error;
-      }
-      writable.end();
-      await done;
-      return total;
+      return copyFromStdin(sql, copyStatement(table, columns, 'STDIN'), rows, csvLine);
+    },
+    async copyCsv(table, columns, chunks, options) {
+      await copyFromStdin(sql, copyStatement(table, columns, 'STDIN', options), chunks, (chunk) => chunk);
     },
     migrate: () => migratePostgres(drizzlePostgres(sql), { migrationsFolder: MIGRATIONS }),
     close: () => sql.end({ timeout: 5 }),

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { parse } from 'csv-parse/sync';
 import type { CommuneRecord, Scalar, SourceOutput, SourcePipeline } from '../../pipelines/framework/types.js';
 import type { SourceDefinition } from '../../pipelines/framework/registry.js';
 import { loadRegistry } from '../../pipelines/framework/registry.js';
@@ -72,6 +73,17 @@ export async function runPipeline(
           for await (const row of rows as AsyncIterable<Scalar[]>) { target.rows.push(row); n++; }
           run.bulk.set(table, target);
           return n;
+        },
+        // Parsed back the way COPY (FORMAT csv, FORCE_NULL) reads it: text values, empty = NULL.
+        async copyCsv(table, columns, chunks, { delimiter }) {
+          const target = run.bulk.get(table) ?? { columns, rows: [] };
+          for await (const chunk of chunks) {
+            for (const record of parse(chunk, { delimiter, relax_column_count: false }) as string[][]) {
+              if (record.length !== columns.length) throw new Error(`COPY: ${record.length} colonnes au lieu de ${columns.length}`);
+              target.rows.push(record.map((v) => (v === '' ? null : v)));
+            }
+          }
+          run.bulk.set(table, target);
         },
       },
     });
