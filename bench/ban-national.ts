@@ -1,7 +1,7 @@
 /**
  * National-scale BAN benchmark.
  *
- *   npx tsx bench/ban-national.ts [--rows 26000000] [--regenerate] [--memory-limit 4GB]
+ *   npx tsx bench/ban-national.ts [--rows 26000000] [--iris] [--regenerate] [--memory-limit 4GB]
  *
  * 1. Generates (once, cached in bench/out/) a BAN-shaped national file: `--rows`
  *    addresses over the real communes in proportion to population, one gzip
@@ -12,6 +12,8 @@
  *      every address streamed as COPY text through `ctx.bulk.copyCsv`, projection),
  *      the COPY text going to a sink that counts its bytes instead of a database
  *      (what the database then does with it is the database's time, not the projection's);
+ *    - with `--iris`, per-IRIS counts as well, against IRIS built for the generated
+ *      points (iris-grid.ts; built before the clock starts);
  *    - checks that every commune's count equals what the generator wrote.
  *    Prints wall time, rows/s, peak RSS and the ratio to the floor.
  */
@@ -28,6 +30,7 @@ import pipeline from '../pipelines/ban/index.js';
 import { banReadCsv } from '../pipelines/ban/columns.js';
 import type { BanCommuneData } from '../pipelines/ban/project.js';
 import { generateNationalBan } from './ban-generate.js';
+import { gridIris } from './iris-grid.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     phase: { type: 'string', default: 'all' },
     'memory-limit': { type: 'string', default: '4GB' },
     threads: { type: 'string', default: '2' },
+    iris: { type: 'boolean', default: false },
   },
 });
 const rows = Number(values.rows);
@@ -79,6 +83,8 @@ async function ingest(): Promise<void> {
   const floorRows = Number(floorReader.getRowObjectsJS()[0].n);
   const rssAfterFloor = process.resourceUsage().maxRSS;
 
+  // Built once before the clock (boxes cached), then again inside it, as the pipeline reads the IRIS of the release and lets them go.
+  const iris = values.iris ? await gridIris(duckdb, out).then(({ zones, split }) => ({ zones, split })) : undefined;
   const source = loadRegistry(join(root, 'data-sources.yaml')).find((s) => s.id === 'ban')!;
   const stats = { read: 0, projected: 0, rejected: 0 };
   const phases: [string, number][] = [];
@@ -90,7 +96,7 @@ async function ingest(): Promise<void> {
   const cpuStart = process.cpuUsage();
   const output = await pipeline.run({
     source, files: [out], duckdb, referential: referential(), departements: [], workDir,
-    dataset: async () => undefined,
+    dataset: async (id) => (id === 'iris-contours' && iris ? (await gridIris(duckdb, out)).records : undefined),
     report: {
       read: (n = 1) => { stats.read += n; },
       projected: (n = 1) => { stats.projected += n; },
@@ -129,21 +135,32 @@ async function ingest(): Promise<void> {
     const got = byCode.get(code)?.adresses;
     if (got !== n) mismatches++;
   }
+  // Every address of a commune with IRIS is in one IRIS, outside them all, or without position.
+  let irisAddresses = 0;
+  let irisMismatches = 0;
+  for (const d of byCode.values()) {
+    // Paris, Lyon and Marseille repeat their arrondissements' IRIS.
+    if (!d.iris || d.arrondissements) continue;
+    const inZones = d.iris.zones.reduce((sum, z) => sum + z.adresses, 0);
+    irisAddresses += inZones;
+    if (inZones + d.iris.adressesHorsIris + d.iris.adressesNonLocalisees !== d.adresses) irisMismatches++;
+  }
 
   console.log(JSON.stringify({
     fichier: out, lignes: floorRows, memoryLimit: values['memory-limit'], threads: values.threads,
     plancher: { countStarSeconds: +floorSeconds.toFixed(2), cpuSeconds: +floorCpuSeconds.toFixed(1), rowsPerSecond: Math.round(floorRows / floorSeconds) },
     pipeline: {
       seconds: +seconds.toFixed(2), rowsPerSecond: Math.round(stats.read / seconds), read: stats.read, projected: stats.projected,
-      cpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1), rejected: stats.rejected, copyTextChars: copyBytes, communes: records.length, phases: Object.fromEntries(phases.map(([p, s]) => [p, +s.toFixed(2)])),
+      cpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1), rejected: stats.rejected, copyBytes, communes: records.length, phases: Object.fromEntries(phases.map(([p, s]) => [p, +s.toFixed(2)])),
     },
     ratio: +(seconds / floorSeconds).toFixed(2),
     peakRssMb: mb(peak), rssAfterFloorMb: mb(rssAfterFloor),
     exactitude: { communesGenerees: Object.keys(expected).length, ecarts: mismatches },
+    ...(iris ? { iris: { zones: iris.zones, communesDecoupees: iris.split, adressesDansUnIris: irisAddresses, ecarts: irisMismatches } } : {}),
   }, null, 2));
   duckdb.closeSync();
   instance.closeSync();
-  if (mismatches) process.exitCode = 1;
+  if (mismatches || irisMismatches) process.exitCode = 1;
 }
 
 if (values.phase === 'ingest') {
@@ -152,7 +169,7 @@ if (values.phase === 'ingest') {
   await generate();
   if (values.phase !== 'generate') {
     // A fresh process, so that the peak RSS reported is the ingestion's alone.
-    const args = [...process.execArgv, import.meta.filename, '--phase', 'ingest', '--rows', String(rows),
+    const args = [...process.execArgv, import.meta.filename, '--phase', 'ingest', '--rows', String(rows), ...(values.iris ? ['--iris'] : []),
       '--memory-limit', values['memory-limit']!, '--threads', values.threads!];
     const child = spawnSync(process.execPath, args, { stdio: 'inherit' });
     process.exitCode = child.status ?? 1;

@@ -10,7 +10,7 @@
  */
 import { registerLoadTable } from '../framework/load.js';
 import { GateError, SourceError } from '../framework/errors.js';
-import type { FieldSchema, SourcePipeline } from '../framework/types.js';
+import type { FieldSchema, SourceContext, SourcePipeline } from '../framework/types.js';
 import { codeMappings, departementOf, stageCodeMap } from './codes.js';
 import { BAN_COLUMNS, checkBanHeader } from './columns.js';
 import { IrisLocator } from './iris.js';
@@ -39,6 +39,12 @@ export const FIELDS: FieldSchema[] = BAN_COLUMNS.map((name) => {
   return { name, type, ...(descriptions[name] ? { description: descriptions[name] } : {}) };
 });
 
+/** The IRIS of the release, if loaded; their GeoJSON records are not kept once the locator is built (a GC-walked heap of millions of vertex arrays otherwise). */
+async function irisLocator(ctx: SourceContext): Promise<IrisLocator | undefined> {
+  const records = await ctx.dataset('iris-contours');
+  return records ? new IrisLocator(records, (c) => ctx.referential.plmParent(c)) : undefined;
+}
+
 const pipeline: SourcePipeline = {
   id: 'ban',
   dependsOn: ['iris-contours'],
@@ -50,8 +56,7 @@ const pipeline: SourcePipeline = {
     const mappings = codeMappings(ctx.referential);
     await stageCodeMap(ctx.duckdb, mappings);
 
-    const irisRecords = await ctx.dataset('iris-contours');
-    const locator = irisRecords ? new IrisLocator(irisRecords, (c) => ctx.referential.plmParent(c)) : undefined;
+    const locator = await irisLocator(ctx);
     const communeOf = new Map<string, string>();
     for (const m of mappings) if (m.commune) communeOf.set(m.source, m.commune);
 
@@ -75,7 +80,7 @@ const pipeline: SourcePipeline = {
       },
       ...(locator ? { point: (commune: string, lon: number | null, lat: number | null) => locator.add(commune, lon, lat) } : {}),
     });
-    async function* checked(): AsyncGenerator<string> {
+    async function* checked(): AsyncGenerator<Buffer> {
       for await (const chunk of text) {
         if (aggregationFailed) throw aggregationFailed;
         if (streamed - reported >= 250_000) progress.update('agrégation et copie des adresses', (reported = streamed));

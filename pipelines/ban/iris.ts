@@ -1,22 +1,23 @@
 /**
  * Address → IRIS, by point in polygon against the IRIS of the address's own
  * commune only: a commune with a single IRIS (most of them) needs no geometry,
- * the others get a flatbush index of their IRIS parts, and a ray-casting test
+ * the others get a grid of their IRIS parts' boxes, and a ray-casting test
  * runs on the few candidates whose box holds the point.
  */
-import Flatbush from 'flatbush';
 import type { CommuneRecord } from '../framework/types.js';
+import { BoxGrid, type Box } from './box-grid.js';
 
-type Ring = number[][];
-type PolygonCoords = Ring[];
+/** A ring as x0, y0, x1, y1, …: one object per ring, where GeoJSON arrays make one per vertex (millions for the IRIS of France, each walked by every major garbage collection). */
+type FlatRing = Float64Array;
 
 interface Zone { code: string; nom: string | null }
 interface CommuneIris {
   zones: Zone[];
   /** Present when the commune has several IRIS: one entry per polygon part. */
-  index?: Flatbush;
-  parts?: { zone: number; rings: PolygonCoords }[];
+  grid?: BoxGrid;
+  parts?: Part[];
 }
+interface Part { zone: number; rings: FlatRing[]; box: Box }
 
 export interface IrisView {
   zonesOf(commune: string): { code: string; nom: string | null }[];
@@ -40,62 +41,79 @@ function prop(p: Record<string, unknown> | null | undefined, ...names: string[])
   return null;
 }
 
-function ringContains(ring: Ring, x: number, y: number): boolean {
+function flatten(ring: number[][]): FlatRing {
+  const flat = new Float64Array(ring.length * 2);
+  ring.forEach(([x, y], i) => {
+    flat[2 * i] = x;
+    flat[2 * i + 1] = y;
+  });
+  return flat;
+}
+
+function ringContains(ring: FlatRing, x: number, y: number): boolean {
   let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
+  const n = ring.length;
+  for (let i = 0, j = n - 2; i < n; j = i, i += 2) {
+    const xi = ring[i], yi = ring[i + 1], xj = ring[j], yj = ring[j + 1];
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
 }
 
-export function polygonContains(rings: PolygonCoords, x: number, y: number): boolean {
+function flatPolygonContains(rings: FlatRing[], x: number, y: number): boolean {
   if (!rings.length || !ringContains(rings[0], x, y)) return false;
   for (let h = 1; h < rings.length; h++) if (ringContains(rings[h], x, y)) return false;
   return true;
 }
 
+/** Whether a GeoJSON polygon (outer ring, then holes) holds (x, y). */
+export function polygonContains(rings: number[][][], x: number, y: number): boolean {
+  return flatPolygonContains(rings.map(flatten), x, y);
+}
+
+function boxOf(ring: FlatRing): Box {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let i = 0; i < ring.length; i += 2) {
+    const x = ring[i], y = ring[i + 1];
+    if (x < minX) minX = x;
+    if (y < minY) minY = y;
+    if (x > maxX) maxX = x;
+    if (y > maxY) maxY = y;
+  }
+  return [minX, minY, maxX, maxY];
+}
+
+/** Counts of one address commune: per IRIS of its contours (by index in `zones`), outside them all, without position. */
+interface Tally { iris: CommuneIris; zones: number[]; outside: number; unlocated: number; lastPart: number }
+
 export class IrisLocator implements IrisView {
   private readonly communes = new Map<string, CommuneIris>();
-  readonly counts: IrisCounts['counts'] = new Map();
-  readonly outside: IrisCounts['outside'] = new Map();
-  readonly unlocated: IrisCounts['unlocated'] = new Map();
+  private readonly tallies = new Map<string, Tally | null>();
+  // Addresses come sorted by commune: the last one's tally is the next one's, most of the time.
+  private lastCommune: string | undefined;
+  private lastTally: Tally | null = null;
 
-  /**
-   * `records` are the `iris-contours` dataset: one record per commune whose
-   * features are its IRIS (properties `codeIris`/`nomIris` as pipelines/iris-contours writes them; `code_iris`, `CODE_IRIS` or `code` otherwise).
-   * `parentOf` maps an arrondissement to Paris/Lyon/Marseille for contours keyed by the parent.
-   */
   constructor(records: CommuneRecord[], private readonly parentOf: (code: string) => string | undefined = () => undefined) {
     for (const record of records) {
       const zones: Zone[] = [];
-      const parts: { zone: number; rings: PolygonCoords }[] = [];
+      const parts: Part[] = [];
       for (const f of record.features ?? []) {
         const p = f.properties as Record<string, unknown> | null;
         const code = prop(p, 'codeIris', 'code_iris', 'CODE_IRIS', 'code');
         if (!code) continue;
         const zone = zones.push({ code, nom: prop(p, 'nomIris', 'nom_iris', 'NOM_IRIS', 'nom') }) - 1;
         const g = f.geometry;
-        if (g?.type === 'Polygon') parts.push({ zone, rings: g.coordinates });
-        else if (g?.type === 'MultiPolygon') for (const poly of g.coordinates) parts.push({ zone, rings: poly });
+        const polygons = g?.type === 'Polygon' ? [g.coordinates] : g?.type === 'MultiPolygon' ? g.coordinates : [];
+        for (const polygon of polygons) {
+          if (!polygon.length) continue;
+          const rings = polygon.map(flatten);
+          parts.push({ zone, rings, box: boxOf(rings[0]) });
+        }
       }
       if (!zones.length) continue;
       const entry: CommuneIris = { zones };
       if (zones.length > 1 && parts.length) {
-        const index = new Flatbush(parts.length);
-        for (const part of parts) {
-          let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-          for (const [x, y] of part.rings[0]) {
-            if (x < minX) minX = x;
-            if (y < minY) minY = y;
-            if (x > maxX) maxX = x;
-            if (y > maxY) maxY = y;
-          }
-          index.add(minX, minY, maxX, maxY);
-        }
-        index.finish();
-        entry.index = index;
+        entry.grid = new BoxGrid(parts.map((p) => p.box));
         entry.parts = parts;
       }
       this.communes.set(record.code, entry);
@@ -114,29 +132,76 @@ export class IrisLocator implements IrisView {
 
   /** Counts one address of `commune` at (lon, lat); null coordinates count as unlocated. */
   add(commune: string, lon: number | null, lat: number | null): void {
-    const iris = this.communes.get(commune) ?? this.communes.get(this.parentOf(commune) ?? '');
-    if (!iris) return;
-    const bump = (map: Map<string, number>) => map.set(commune, (map.get(commune) ?? 0) + 1);
-    let code: string | undefined;
-    if (iris.zones.length === 1) code = iris.zones[0].code;
-    else if (lon === null || lat === null || !Number.isFinite(lon) || !Number.isFinite(lat)) {
-      bump(this.unlocated);
+    let tally = this.lastTally;
+    if (commune !== this.lastCommune) {
+      this.lastCommune = commune;
+      tally = this.tallies.get(commune) ?? null;
+      if (tally === null && !this.tallies.has(commune)) {
+        const iris = this.communes.get(commune) ?? this.communes.get(this.parentOf(commune) ?? '');
+        tally = iris ? { iris, zones: new Array<number>(iris.zones.length).fill(0), outside: 0, unlocated: 0, lastPart: -1 } : null;
+        this.tallies.set(commune, tally);
+      }
+      this.lastTally = tally;
+    }
+    if (!tally) return;
+    const iris = tally.iris;
+    if (iris.zones.length === 1) {
+      tally.zones[0]++;
       return;
-    } else if (iris.index && iris.parts) {
-      for (const i of iris.index.search(lon, lat, lon, lat)) {
-        if (polygonContains(iris.parts[i].rings, lon, lat)) {
-          code = iris.zones[iris.parts[i].zone].code;
-          break;
+    }
+    if (lon === null || lat === null || !Number.isFinite(lon) || !Number.isFinite(lat)) {
+      tally.unlocated++;
+      return;
+    }
+    const parts = iris.parts;
+    const grid = iris.grid;
+    if (grid && parts) {
+      // Neighbouring addresses (same voie) tend to share an IRIS: the last one's part is tried first.
+      const last = tally.lastPart;
+      if (last >= 0) {
+        const { box, rings, zone } = parts[last];
+        if (lon >= box[0] && lon <= box[2] && lat >= box[1] && lat <= box[3] && flatPolygonContains(rings, lon, lat)) {
+          tally.zones[zone]++;
+          return;
+        }
+      }
+      const cell = grid.cellOf(lon, lat);
+      if (cell >= 0) {
+        for (let k = grid.starts[cell], end = grid.starts[cell + 1]; k < end; k++) {
+          const i = grid.items[k];
+          if (i === last) continue;
+          const { box, rings, zone } = parts[i];
+          if (lon >= box[0] && lon <= box[2] && lat >= box[1] && lat <= box[3] && flatPolygonContains(rings, lon, lat)) {
+            tally.zones[zone]++;
+            tally.lastPart = i;
+            return;
+          }
         }
       }
     }
-    if (code === undefined) {
-      bump(this.outside);
-      return;
+    tally.outside++;
+  }
+
+  /** commune → IRIS code → addresses (IRIS without an address left out). */
+  get counts(): IrisCounts['counts'] {
+    const out: IrisCounts['counts'] = new Map();
+    for (const [commune, tally] of this.tallies) {
+      if (!tally) continue;
+      const perZone = new Map<string, number>();
+      tally.zones.forEach((n, z) => { if (n) perZone.set(tally.iris.zones[z].code, n); });
+      if (perZone.size) out.set(commune, perZone);
     }
-    let perCommune = this.counts.get(commune);
-    if (!perCommune) this.counts.set(commune, (perCommune = new Map()));
-    perCommune.set(code, (perCommune.get(code) ?? 0) + 1);
+    return out;
+  }
+
+  get outside(): IrisCounts['outside'] { return this.totals('outside'); }
+
+  get unlocated(): IrisCounts['unlocated'] { return this.totals('unlocated'); }
+
+  private totals(kind: 'outside' | 'unlocated'): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [commune, tally] of this.tallies) if (tally?.[kind]) out.set(commune, tally[kind]);
+    return out;
   }
 
   /** Whether a commune has IRIS contours (its addresses are then counted). */

@@ -125,12 +125,14 @@ export function projectGroups(
     }
   }
 
+  const iris = options.iris;
+  // Read once: a locator builds these maps from its tallies on each read.
+  const { counts: irisCounts, outside, unlocated } = iris ?? { counts: new Map(), outside: new Map(), unlocated: new Map() };
   const irisOf = (code: string): BanCommuneData['iris'] | undefined => {
-    const iris = options.iris;
     if (!iris?.covers(code)) return undefined;
-    const counts = iris.counts.get(code) ?? new Map<string, number>();
+    const counts = irisCounts.get(code) ?? new Map<string, number>();
     const zones = iris.zonesOf(code).map((z) => ({ code: z.code, nom: z.nom, adresses: counts.get(z.code) ?? 0 }));
-    return { zones, adressesHorsIris: iris.outside.get(code) ?? 0, adressesNonLocalisees: iris.unlocated.get(code) ?? 0 };
+    return { zones, adressesHorsIris: outside.get(code) ?? 0, adressesNonLocalisees: unlocated.get(code) ?? 0 };
   };
 
   // Names of communes déléguées/associées from the COG (the file's own names are not scanned).

@@ -4,7 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { banCopyText, parseQuoted, type BanLineVisitor } from './read.js';
+import { banCopyText, decimalAt, parseQuoted, type BanLineVisitor } from './read.js';
 import { SourceError } from '../framework/errors.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -15,15 +15,16 @@ const tmp = mkdtempSync(join(tmpdir(), 'ban-read-'));
 async function read(file: string, options: { accept?: BanLineVisitor['accept']; points?: boolean } = {}) {
   const counts = new Map<string, number>();
   const points: [string, number | null, number | null][] = [];
-  let text = '';
+  const buffers: Buffer[] = [];
   for await (const chunk of banCopyText('ban', [file], 7, {
     accept: options.accept ?? ((code) => code ?? undefined),
     counted: (commune, n) => counts.set(commune, (counts.get(commune) ?? 0) + n),
     ...(options.points ? { point: (c: string, lon: number | null, lat: number | null) => points.push([c, lon, lat]) } : {}),
   })) {
-    expect(chunk.endsWith('\n')).toBe(true);
-    text += chunk;
+    expect(chunk.at(-1)).toBe(10);
+    buffers.push(chunk);
   }
+  const text = Buffer.concat(buffers).toString('utf8');
   const records = parse(text, { delimiter: ';' }) as string[][];
   return { text, records, counts, points };
 }
@@ -79,5 +80,23 @@ describe('BAN copy reader', () => {
     const unclosed = await read(open).catch((e) => e);
     expect(unclosed).toBeInstanceOf(SourceError);
     expect(unclosed.line).toBe(3);
+  });
+});
+
+describe('decimalAt', () => {
+  it('reads coordinates in place exactly as Number() does, and leaves other forms to Number()', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    for (let k = 0; k < 20_000; k++) {
+      const value = (random() - 0.5) * (k % 2 ? 360 : 2_000_000);
+      for (const text of [value.toFixed(6), value.toFixed(2), value.toFixed(0), String(value)]) {
+        const line = `x;${text};y`;
+        expect(decimalAt(line, 2, 2 + text.length)).toBe(Number(text));
+      }
+    }
+    expect(decimalAt('a;;b', 2, 2)).toBeNull();
+    expect(decimalAt('1e3', 0, 3)).toBe(1000);
+    expect(decimalAt('abc', 0, 3)).toBeNaN();
+    expect(decimalAt('-', 0, 1)).toBeNaN();
   });
 });

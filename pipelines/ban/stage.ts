@@ -184,14 +184,17 @@ FROM ${keyed} WHERE attributs = 1 ${levels}`)).getRowObjectsJS();
     const distinct = (await duckdb.runAndReadAll(`
 SELECT cle, grouping(deleguee)::INTEGER AS niveau, deleguee, count(DISTINCT voie)::BIGINT AS voies, count(DISTINCT ld)::BIGINT AS lieux_dits
 FROM ${keyed} WHERE attributs = 0 ${levels}`)).getRowObjectsJS();
+    // One row per group, its three histograms packed in one string: converting ~500 k (group, value) rows to JS objects cost seconds.
     const histograms = (await duckdb.runAndReadAll(`
 WITH a AS (SELECT cle, deleguee, type_position, source_position, source_nom_voie, n FROM ${keyed} WHERE attributs = 1),
 v AS (
   SELECT cle, deleguee, 'type' AS attribut, type_position AS val, n FROM a
   UNION ALL SELECT cle, deleguee, 'sourcePosition', source_position, n FROM a
-  UNION ALL SELECT cle, deleguee, 'sourceVoie', source_nom_voie, n FROM a)
-SELECT cle, grouping(deleguee)::INTEGER AS niveau, deleguee, attribut, coalesce(val, '') AS val, sum(n)::BIGINT AS n
-FROM v GROUP BY GROUPING SETS ((cle, attribut, val), (cle, deleguee, attribut, val))`)).getRowObjectsJS();
+  UNION ALL SELECT cle, deleguee, 'sourceVoie', source_nom_voie, n FROM a),
+h AS (
+  SELECT cle, grouping(deleguee)::INTEGER AS niveau, deleguee, attribut, coalesce(val, '') AS val, sum(n)::BIGINT AS n
+  FROM v GROUP BY GROUPING SETS ((cle, attribut, val), (cle, deleguee, attribut, val)))
+SELECT cle, niveau, deleguee, string_agg(concat_ws(chr(31), attribut, val, n), chr(30)) AS valeurs FROM h GROUP BY ALL`)).getRowObjectsJS();
 
     const key = (r: Record<string, unknown>) => `${r.niveau}|${r.cle}|${r.deleguee ?? '\u0000'}`;
     const checks: FormatChecks = { numero: 0, x: 0, y: 0, lon: 0, lat: 0, certification_commune: 0 };
@@ -228,7 +231,13 @@ FROM v GROUP BY GROUPING SETS ((cle, attribut, val), (cle, deleguee, attribut, v
     for (const r of histograms) {
       const g = groups.get(key(r));
       if (!g) continue;
-      g[histogram[r.attribut as keyof typeof histogram]][String(r.val)] = Number(r.n);
+      for (const entry of String(r.valeurs).split('\u001e')) {
+        const parts = entry.split('\u001f');
+        // Separators are ASCII control characters, which no BAN field holds; one that did would be caught here.
+        if (parts.length !== 3) throw new SourceError(sourceId, scope.files.join(', '), `caractère de contrôle dans une valeur de type_position ou source_* (commune ${g.cle})`);
+        const [attribut, val, n] = parts;
+        g[histogram[attribut as keyof typeof histogram]][val] = Number(n);
+      }
     }
     return { groups: [...groups.values()], checks };
   } finally {

@@ -61,7 +61,7 @@ export interface Progress {
 export interface BulkLoader {
   copy(table: string, columns: string[], rows: AsyncIterable<Scalar[]> | Iterable<Scalar[]>): Promise<number>;
   /** Text already in COPY's csv format (see Store.copyCsv), for files whose lines can go to the table as they are. */
-  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string>, options: { delimiter: string }): Promise<void>;
+  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string | Uint8Array>, options: { delimiter: string }): Promise<void>;
   /** The load id to put in the `load_id` column of such tables. */
   readonly loadId: number;
 }

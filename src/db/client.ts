@@ -34,7 +34,7 @@ export interface Store extends Queryable {
    * a record boundary: the bytes go to the server as they are, no field is
    * touched in JS.
    */
-  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string>, options: CsvCopyOptions): Promise<void>;
+  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string | Uint8Array>, options: CsvCopyOptions): Promise<void>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -59,7 +59,7 @@ const PGLITE_COPY_BYTES = 16 << 20;
  * finishes (porsager/postgres#1173). The error still reaches the query's
  * `reject`, so it is caught there and raced against the end of the stream.
  */
-async function copyFromStdin<T>(sql: postgres.Sql, statement: string, items: AsyncIterable<T> | Iterable<T>, encode: (item: T) => string): Promise<number> {
+async function copyFromStdin<T>(sql: postgres.Sql, statement: string, items: AsyncIterable<T> | Iterable<T>, encode: (item: T) => string | Uint8Array): Promise<number> {
   const query = sql.unsafe(statement) as unknown as postgres.PendingQuery<postgres.Row[]> & { reject(error: unknown): void };
   const rejectQuery = query.reject;
   const serverError = new Promise<never>((_, reject) => {
@@ -126,11 +126,11 @@ export async function openPglite(dataDir?: string): Promise<Store> {
     },
     async copyCsv(table, columns, chunks, options) {
       const statement = copyStatement(table, columns, "'/dev/blob'", options);
-      let parts: string[] = [];
+      let parts: (string | Uint8Array)[] = [];
       let size = 0;
       const flush = async () => {
         if (!parts.length) return;
-        await pg.query(statement, [], { blob: new Blob(parts) });
+        await pg.query(statement, [], { blob: new Blob(parts as BlobPart[]) });
         parts = [];
         size = 0;
       };

@@ -78,7 +78,7 @@ export async function runPipeline(
         async copyCsv(table, columns, chunks, { delimiter }) {
           const target = run.bulk.get(table) ?? { columns, rows: [] };
           for await (const chunk of chunks) {
-            for (const record of parse(chunk, { delimiter, relax_column_count: false }) as string[][]) {
+            for (const record of parse(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'), { delimiter, relax_column_count: false }) as string[][]) {
               if (record.length !== columns.length) throw new Error(`COPY: ${record.length} colonnes au lieu de ${columns.length}`);
               target.rows.push(record.map((v) => (v === '' ? null : v)));
             }
