@@ -1,7 +1,8 @@
 /**
  * Which current commune each `code_insee` of the file stands for, decided
- * once from the referential and joined in DuckDB, so that re-keying happens
- * inside the GROUP BY (distinct counts stay exact after a merger).
+ * once from the referential and joined in DuckDB to the partial counts per
+ * code, so that distinct counts are taken after re-keying (and stay exact
+ * after a merger).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Referential } from '../../src/domain/referential.js';

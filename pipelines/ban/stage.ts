@@ -103,7 +103,8 @@ export async function aggregate(
 /**
  * DuckDB's hash aggregation takes what `memory_limit` allows: on the national
  * file (26 M rows) 4.2 GB of RSS under the framework's 4 GB limit, 1.3 GB
- * under 1 GB, in the same time (measured, bench/ban-national.ts). The JS
+ * under 1 GB, in the same time (measured with bench/ban-national.ts on an
+ * earlier six-set plan; the whole pipeline now peaks at 1.5–1.6 GB). The JS
  * reader runs alongside, so the scan is capped and the limit put back after.
  */
 export const AGGREGATION_MEMORY = 1024 ** 3;

@@ -16,8 +16,6 @@ import { acquireDataDirLock, type DataDirLock } from './lock.js';
 
 export type Scalar = string | number | boolean | null;
 const MIGRATIONS = join(import.meta.dirname, '../../drizzle');
-/** Rows per COPY chunk on PGlite, which takes a whole blob per statement. */
-const PGLITE_COPY_CHUNK = 20_000;
 
 export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -52,6 +50,31 @@ function copyStatement(table: string, columns: string[], from: string, csv?: Csv
 
 /** Bytes of csv text per COPY statement on PGlite, which takes a whole blob per statement. */
 const PGLITE_COPY_BYTES = 16 << 20;
+
+async function* encodeRows(rows: AsyncIterable<Scalar[]> | Iterable<Scalar[]>): AsyncGenerator<string> {
+  for await (const row of rows) yield csvLine(row);
+}
+
+/** COPY … FROM '/dev/blob' on PGlite, one statement per PGLITE_COPY_BYTES of text; returns the number of pieces sent. */
+async function copyBlobs(pg: PGlite, statement: string, pieces: AsyncIterable<string | Uint8Array>): Promise<number> {
+  let parts: (string | Uint8Array)[] = [];
+  let size = 0;
+  let total = 0;
+  const flush = async () => {
+    if (!parts.length) return;
+    await pg.query(statement, [], { blob: new Blob(parts as BlobPart[]) });
+    total += parts.length;
+    parts = [];
+    size = 0;
+  };
+  for await (const piece of pieces) {
+    parts.push(piece);
+    size += piece.length;
+    if (size >= PGLITE_COPY_BYTES) await flush();
+  }
+  await flush();
+  return total;
+}
 
 /**
  * COPY … FROM STDIN on the `postgres` driver. postgres.js 3.4 loses an error the
@@ -107,39 +130,9 @@ export async function openPglite(dataDir?: string): Promise<Store> {
     driver: 'pglite',
     query,
     transaction: (fn) => pg.transaction((tx) => fn({ query: async <T>(text: string, params?: unknown[]) => (await tx.query<T>(text, params)).rows })),
-    async copy(table, columns, rows) {
-      const statement = copyStatement(table, columns, "'/dev/blob'");
-      let chunk: string[] = [];
-      let total = 0;
-      const flush = async () => {
-        if (!chunk.length) return;
-        await pg.query(statement, [], { blob: new Blob(chunk) });
-        total += chunk.length;
-        chunk = [];
-      };
-      for await (const row of rows) {
-        chunk.push(csvLine(row));
-        if (chunk.length >= PGLITE_COPY_CHUNK) await flush();
-      }
-      await flush();
-      return total;
-    },
+    copy: (table, columns, rows) => copyBlobs(pg, copyStatement(table, columns, "'/dev/blob'"), encodeRows(rows)),
     async copyCsv(table, columns, chunks, options) {
-      const statement = copyStatement(table, columns, "'/dev/blob'", options);
-      let parts: (string | Uint8Array)[] = [];
-      let size = 0;
-      const flush = async () => {
-        if (!parts.length) return;
-        await pg.query(statement, [], { blob: new Blob(parts as BlobPart[]) });
-        parts = [];
-        size = 0;
-      };
-      for await (const chunk of chunks) {
-        parts.push(chunk);
-        size += chunk.length;
-        if (size >= PGLITE_COPY_BYTES) await flush();
-      }
-      await flush();
+      await copyBlobs(pg, copyStatement(table, columns, "'/dev/blob'", options), chunks);
     },
     migrate: () => migratePglite(drizzlePglite(pg), { migrationsFolder: MIGRATIONS }),
     async close() {
