@@ -22,9 +22,8 @@ interface Part { zone: number; rings: FlatRing[]; box: Box }
 export interface IrisView {
   zonesOf(commune: string): { code: string; nom: string | null }[];
   covers(commune: string): boolean;
-  readonly counts: IrisCounts['counts'];
-  readonly outside: IrisCounts['outside'];
-  readonly unlocated: IrisCounts['unlocated'];
+  /** The counts so far, built from the tallies on each call: read them once, after the last address. */
+  tallied(): IrisCounts;
 }
 
 export interface IrisCounts {
@@ -182,26 +181,17 @@ export class IrisLocator implements IrisView {
     tally.outside++;
   }
 
-  /** commune → IRIS code → addresses (IRIS without an address left out). */
-  get counts(): IrisCounts['counts'] {
-    const out: IrisCounts['counts'] = new Map();
+  tallied(): IrisCounts {
+    const result: IrisCounts = { counts: new Map(), outside: new Map(), unlocated: new Map() };
     for (const [commune, tally] of this.tallies) {
       if (!tally) continue;
       const perZone = new Map<string, number>();
       tally.zones.forEach((n, z) => { if (n) perZone.set(tally.iris.zones[z].code, n); });
-      if (perZone.size) out.set(commune, perZone);
+      if (perZone.size) result.counts.set(commune, perZone);
+      if (tally.outside) result.outside.set(commune, tally.outside);
+      if (tally.unlocated) result.unlocated.set(commune, tally.unlocated);
     }
-    return out;
-  }
-
-  get outside(): IrisCounts['outside'] { return this.totals('outside'); }
-
-  get unlocated(): IrisCounts['unlocated'] { return this.totals('unlocated'); }
-
-  private totals(kind: 'outside' | 'unlocated'): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const [commune, tally] of this.tallies) if (tally?.[kind]) out.set(commune, tally[kind]);
-    return out;
+    return result;
   }
 
   /** Whether a commune has IRIS contours (its addresses are then counted). */

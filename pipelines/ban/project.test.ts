@@ -75,9 +75,23 @@ describe('IRIS locator', () => {
     locator.add('75106', 0.5, 0.5);
     locator.add('75106', 5, 5);
     locator.add('75106', null, null);
-    expect(locator.counts.get('75106')).toEqual(new Map([['751060101', 1]]));
-    expect(locator.outside.get('75106')).toBe(1);
-    expect(locator.unlocated.get('75106')).toBe(1);
+    const { counts, outside, unlocated } = locator.tallied();
+    expect(counts.get('75106')).toEqual(new Map([['751060101', 1]]));
+    expect(outside.get('75106')).toBe(1);
+    expect(unlocated.get('75106')).toBe(1);
     expect(locator.zonesOf('75106').map((z) => z.code)).toEqual(['751060101']);
+  });
+
+  it('finds each address its own IRIS when neighbours alternate, the last IRIS matched tried first', () => {
+    const feature = (code: string, rings: number[][][]) => ({ type: 'Feature' as const, properties: { codeIris: code }, geometry: { type: 'Polygon' as const, coordinates: rings } });
+    // A has a hole: a point in A's box but in the hole must not be counted in A.
+    const locator = new IrisLocator([{ code: '35238', data: {}, features: [
+      feature('352380101', [square(0, 0, 1, 1), square(0.4, 0.4, 0.6, 0.6)]),
+      feature('352380102', [square(1, 0, 2, 1)]),
+    ] }]);
+    for (const [x, y] of [[0.2, 0.2], [1.5, 0.5], [0.3, 0.3], [0.5, 0.5], [1.2, 0.2], [0.9, 0.9]]) locator.add('35238', x, y);
+    const { counts, outside } = locator.tallied();
+    expect(counts.get('35238')).toEqual(new Map([['352380101', 3], ['352380102', 2]]));
+    expect(outside.get('35238')).toBe(1);
   });
 });

@@ -126,8 +126,7 @@ export function projectGroups(
   }
 
   const iris = options.iris;
-  // Read once: a locator builds these maps from its tallies on each read.
-  const { counts: irisCounts, outside, unlocated } = iris ?? { counts: new Map(), outside: new Map(), unlocated: new Map() };
+  const { counts: irisCounts, outside, unlocated } = iris?.tallied() ?? { counts: new Map(), outside: new Map(), unlocated: new Map() };
   const irisOf = (code: string): BanCommuneData['iris'] | undefined => {
     if (!iris?.covers(code)) return undefined;
     const counts = irisCounts.get(code) ?? new Map<string, number>();

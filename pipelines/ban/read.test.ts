@@ -80,6 +80,13 @@ describe('BAN copy reader', () => {
     const unclosed = await read(open).catch((e) => e);
     expect(unclosed).toBeInstanceOf(SourceError);
     expect(unclosed.line).toBe(3);
+    // A quote left open stops the read after 64 kB of record, not where a stray quote 2,000 lines later would close it.
+    const runaway = join(tmp, 'runaway.csv');
+    writeFileSync(runaway, [header, a.replace(';Place du Pese Lait;', ';"Place du Pese Lait;'), ...Array(2000).fill(b), 'fin"', b].join('\n') + '\n');
+    const stopped = await read(runaway).catch((e) => e);
+    expect(stopped).toBeInstanceOf(SourceError);
+    expect(stopped.line).toBe(2);
+    expect(stopped.message).toContain('guillemet');
   });
 });
 

@@ -185,7 +185,7 @@ FROM ${keyed} WHERE attributs = 1 ${levels}`)).getRowObjectsJS();
     const distinct = (await duckdb.runAndReadAll(`
 SELECT cle, grouping(deleguee)::INTEGER AS niveau, deleguee, count(DISTINCT voie)::BIGINT AS voies, count(DISTINCT ld)::BIGINT AS lieux_dits
 FROM ${keyed} WHERE attributs = 0 ${levels}`)).getRowObjectsJS();
-    // One row per group, its three histograms packed in one string: converting ~500 k (group, value) rows to JS objects cost seconds.
+    // One row per group, its three histograms packed in one string: one row per (group, value) took 1.8 s of the 6.7 s aggregation of 2.5 M rows, mostly turning rows into JS objects.
     const histograms = (await duckdb.runAndReadAll(`
 WITH a AS (SELECT cle, deleguee, type_position, source_position, source_nom_voie, n FROM ${keyed} WHERE attributs = 1),
 v AS (

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldSchema } from '../../pipelines/framework/types.js';
 import { DatasetAggregator } from './aggregate.js';
+import { LONG_FIELDS } from '../../tests/helpers/pack-sources.js';
 
 const WIDE: FieldSchema[] = [
   { name: 'code', type: 'string' },
@@ -35,18 +36,11 @@ describe('DatasetAggregator', () => {
   });
 
   it('groups a long table by its key fields and applies each row\'s declared method', () => {
-    const agg = new DatasetAggregator([
-      { name: 'code', type: 'string' },
-      { name: 'indicateur', type: 'string', aggregation: 'key' },
-      { name: 'libelle', type: 'string' },
-      { name: 'valeur', type: 'number' },
-      { name: 'unite', type: 'string' },
-      { name: 'methode', type: 'string', aggregation: 'method' },
-    ]);
+    const agg = new DatasetAggregator(LONG_FIELDS);
     const rows = (code: string, pop: number, taux: number) => [
-      { code, indicateur: 'population', libelle: 'Population', valeur: pop, unite: 'habitants', methode: 'sum' },
-      { code, indicateur: 'taux', libelle: 'Taux', valeur: taux, unite: '%', methode: 'mean-weighted-population' },
-      { code, indicateur: 'mediane', libelle: 'Médiane', valeur: 1, unite: '€', methode: 'none' },
+      { code, indicateur: 'population', libelle: 'Population', valeur: pop, unite: 'habitants', agregation: 'sum' },
+      { code, indicateur: 'taux', libelle: 'Taux', valeur: taux, unite: '%', agregation: 'mean-weighted-population' },
+      { code, indicateur: 'mediane', libelle: 'Médiane', valeur: 1, unite: '€', agregation: 'none' },
     ];
     agg.add('A', 100, rows('A', 100, 10));
     agg.add('B', 300, rows('B', 300, 30));
