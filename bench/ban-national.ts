@@ -24,9 +24,10 @@ import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Referential } from '../src/domain/referential.js';
-import { loadDecoupage } from '../pipelines/cog/decoupage.js';
-import { loadRegistry } from '../pipelines/framework/registry.js';
-import pipeline from '../pipelines/ban/index.js';
+import { loadDecoupage } from '../pipelines/framework/referential/decoupage.js';
+import { DepartementScope } from '../pipelines/framework/scope.js';
+import { loadRegistry } from '../src/contract/registry.js';
+import pipeline from '../pipelines/ban/source.js';
 import { banReadCsv } from '../pipelines/ban/columns.js';
 import type { BanCommuneData } from '../pipelines/ban/project.js';
 import { generateNationalBan } from './ban-generate.js';
@@ -95,7 +96,7 @@ async function ingest(): Promise<void> {
   t = performance.now();
   const cpuStart = process.cpuUsage();
   const output = await pipeline.run({
-    source, files: [out], duckdb, referential: referential(), departements: [], workDir,
+    source, files: [out], duckdb, referential: referential(), departements: [], scope: new DepartementScope([]), workDir,
     dataset: async (id) => (id === 'iris-contours' && iris ? (await gridIris(duckdb, out)).records : undefined),
     report: {
       read: (n = 1) => { stats.read += n; },

@@ -6,7 +6,7 @@
  *   npx tsx bench/commune-throughput.ts [seconds]
  */
 import { Referential } from '../src/domain/referential.js';
-import { loadDecoupage } from '../pipelines/cog/decoupage.js';
+import { loadDecoupage } from '../pipelines/framework/referential/decoupage.js';
 import { hammer, printTable, startServer, stopServer } from './http-bench.js';
 
 const seconds = Number(process.argv[2] ?? 15);

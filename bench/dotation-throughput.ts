@@ -10,7 +10,7 @@
  *   DATABASE_URL=postgres://…/db npx tsx bench/dotation-throughput.ts [seconds]
  */
 import { Referential } from '../src/domain/referential.js';
-import { loadDecoupage } from '../pipelines/cog/decoupage.js';
+import { loadDecoupage } from '../pipelines/framework/referential/decoupage.js';
 import { hammer, printTable, startServer, stopServer, type Figures } from './http-bench.js';
 
 const seconds = Number(process.argv[2] ?? 15);

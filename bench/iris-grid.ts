@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CommuneRecord } from '../pipelines/framework/types.js';
+import type { CommuneRecord } from '../src/contract/dataset.js';
 import { banReadCsv } from '../pipelines/ban/columns.js';
 
 const SPLIT_FROM = 1900;

@@ -8,7 +8,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/db/client.js';
-import { loadRegistry } from '../pipelines/framework/registry.js';
+import { loadRegistry } from '../src/contract/registry.js';
 
 const mode = process.argv[2];
 const port = Number(process.env.PORT);

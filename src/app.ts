@@ -9,7 +9,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { Store } from './db/client.js';
-import type { SourceDefinition } from '../pipelines/framework/registry.js';
+import type { SourceDefinition } from './contract/registry.js';
 import { etagFor, matchesIfNoneMatch, withEncoding } from './http/etag.js';
 import { compressStream, isCompressible, negotiateEncoding, type Encoding } from './http/compression.js';
 import { ApiError, problemBody, problemResponse } from './http/problem.js';

@@ -10,7 +10,7 @@ import { createLogger } from './logger.js';
 import { openStore, type Store } from './db/client.js';
 import { createApp } from './app.js';
 import { currentReleaseId } from './releases/repository.js';
-import { loadRegistry } from '../pipelines/framework/registry.js';
+import { loadRegistry } from './contract/registry.js';
 import { ingest, IngestError, type IngestResult } from '../pipelines/framework/run.js';
 import { formatSummary } from '../pipelines/framework/report.js';
 

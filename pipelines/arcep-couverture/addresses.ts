@@ -12,7 +12,7 @@
  */
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { Referential } from '../../src/domain/referential.js';
-import { fromWgs84, type Epsg } from '../../src/geo/crs.js';
+import { fromWgs84, type Epsg } from '../framework/geo/crs.js';
 import { BAN_HEADER, banReadCsv } from '../ban/columns.js';
 import { readFirstLine } from '../framework/csv-header.js';
 

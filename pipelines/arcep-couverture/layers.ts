@@ -7,9 +7,9 @@
  * of src/geo (better-sqlite3 + GeoPackage WKB), never through GDAL.
  */
 import { basename } from 'node:path';
-import { expandInputs, sniffFormat } from '../../src/geo/archive.js';
-import { GeoPackage, type GpkgLayer } from '../../src/geo/gpkg.js';
-import type { Epsg } from '../../src/geo/crs.js';
+import { expandInputs, sniffFormat } from '../framework/geo/archive.js';
+import { GeoPackage, type GpkgLayer } from '../framework/geo/gpkg.js';
+import type { Epsg } from '../framework/geo/crs.js';
 import { SourceError } from '../framework/errors.js';
 import { polygonsOf, type Poly } from './geometry.js';
 

@@ -4,7 +4,7 @@
  * the others get a grid of their IRIS parts' boxes, and a ray-casting test
  * runs on the few candidates whose box holds the point.
  */
-import type { CommuneRecord } from '../framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
 import { BoxGrid, type Box } from './box-grid.js';
 
 /** A ring as x0, y0, x1, y1, …: one object per ring, where GeoJSON arrays make one per vertex (millions for the IRIS of France, each walked by every major garbage collection). */

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { projectGroups, sumStats, NON_RENSEIGNE, type BanCommuneData } from './project.js';
-import { REJECT_SPLIT, codeMappings } from './codes.js';
+import { codeMappings } from '../framework/rekey.js';
+import { REJECT_SPLIT } from './project.js';
 import { IrisLocator, polygonContains } from './iris.js';
 import { parseMemory, type GroupRow } from './stage.js';
 import { Referential } from '../../src/domain/referential.js';
@@ -34,7 +35,7 @@ describe('ban projection', () => {
         { ancienCode: '99000', ancienNom: 'AB', nouveauCode: '99002', nouveauNom: 'B' },
       ],
     });
-    expect(codeMappings(referential).find((m) => m.source === '99000')).toEqual({ source: '99000', commune: null, motif: REJECT_SPLIT });
+    expect(codeMappings(referential, REJECT_SPLIT).find((m) => m.source === '99000')).toEqual({ source: '99000', commune: null, motif: REJECT_SPLIT });
   });
 
   it('labels empty position types and sums PLM parts', () => {

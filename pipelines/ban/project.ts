@@ -4,10 +4,12 @@
  * per-IRIS counts. Pure: no I/O, every figure comes from the rows it is given.
  */
 import type { Referential } from '../../src/domain/referential.js';
-import type { CommuneRecord } from '../framework/types.js';
-import { REJECT_MALFORMED, REJECT_SPLIT, REJECT_UNKNOWN } from './codes.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
+import { REJECT_MALFORMED, REJECT_UNKNOWN } from '../framework/rekey.js';
 import type { GroupRow } from './stage.js';
 import type { IrisView } from './iris.js';
+
+export const REJECT_SPLIT = 'code commune scindé depuis (adresses non attribuables)';
 
 /** Label for an empty `type_position` / `source_*` in the breakdowns. */
 export const NON_RENSEIGNE = 'non renseigné';

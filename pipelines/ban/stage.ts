@@ -10,7 +10,7 @@ import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node
 import { SourceError } from '../framework/errors.js';
 import { BAN_COLUMNS, banReadCsv, type BanColumn } from './columns.js';
 
-export interface ScanScope { files: string[]; departements: string[] }
+export interface ScanScope { files: string[]; departements: readonly string[] }
 
 /** One GROUP BY row: `niveau` 1 = the whole commune, 0 = one commune déléguée (or none) inside it. */
 export interface GroupRow {

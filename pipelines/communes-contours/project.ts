@@ -5,9 +5,9 @@
  * unioned into the commune they form today.
  */
 import { featureCollection, union } from '@turf/turf';
-import type { CommuneRecord, FieldSchema } from '../framework/types.js';
+import type { CommuneRecord, FieldSchema } from '../../src/contract/dataset.js';
 import type { Referential } from '../../src/domain/referential.js';
-import { roundPositions } from '../../src/geo/crs.js';
+import { roundPositions } from '../framework/geo/crs.js';
 import { type Areal, bbox, isAreal, pointInside, surface } from '../../src/geo/measure.js';
 
 export interface ContourPart {

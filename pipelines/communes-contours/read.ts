@@ -6,7 +6,7 @@
  * `commune`, `arrondissement_municipal`: `code_insee`, `nom_officiel`).
  */
 import { SourceError } from '../framework/errors.js';
-import { type FeatureSource, findField, openFeatureSources } from '../../src/geo/feature-source.js';
+import { type FeatureSource, findField, openFeatureSources } from '../framework/geo/feature-source.js';
 
 export const CODE_FIELDS = ['code', 'code_insee', 'INSEE_COM', 'INSEE_ARM'];
 export const NAME_FIELDS = ['nom', 'nom_officiel', 'NOM', 'NOM_COM', 'nom_commune'];

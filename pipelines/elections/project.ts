@@ -8,7 +8,7 @@
  * carrying the candidate), so a candidate of one circonscription is not
  * diluted by the inscrits of another.
  */
-import type { CommuneRecord, FieldSchema, Scalar } from '../framework/types.js';
+import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
 import { COUNT_FIELDS, type CountField } from './layout.js';
 import type { Election } from './elections.js';
 

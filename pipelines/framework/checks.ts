@@ -1,16 +1,15 @@
 /** check: blocking gates. A failure stops the release; nothing is published. */
 import type { Referential } from '../../src/domain/referential.js';
 import { GateError } from './errors.js';
-import type { SourceDefinition } from './registry.js';
-import type { SourceStats } from './report.js';
-import type { CommuneRecord } from './types.js';
+import type { ScopeKind } from './scope.js';
+import type { SourceDefinition } from '../../src/contract/registry.js';
+import type { SourceStats } from '../../src/contract/release.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
 
 /** Above this share of rejected rows a file is considered broken rather than imperfect. */
 export const MAX_REJECTED_SHARE = 0.05;
 
-export type Scope = 'national' | 'sample' | 'partial';
-
-export function checkRowCount(def: SourceDefinition, stats: SourceStats, scope: Scope): void {
+export function checkRowCount(def: SourceDefinition, stats: SourceStats, scope: ScopeKind): void {
   const range = scope === 'sample' ? def.lignesEchantillon : def.lignesAttendues;
   const min = scope === 'partial' ? 0 : range.min;
   if (stats.read < min || stats.read > range.max) {
@@ -18,7 +17,7 @@ export function checkRowCount(def: SourceDefinition, stats: SourceStats, scope: 
   }
 }
 
-export function checkAccounting(def: SourceDefinition, stats: SourceStats, scope: Scope): void {
+export function checkAccounting(def: SourceDefinition, stats: SourceStats, scope: ScopeKind): void {
   const rejected = Object.values(stats.rejected).reduce((a, b) => a + b, 0);
   if (stats.projected + rejected !== stats.read) {
     throw new GateError(def.id, 'bilan des lignes', `${stats.read} lues ≠ ${stats.projected} projetées + ${rejected} rejetées`);

@@ -4,9 +4,9 @@
  * (one file per département when the registry URL has `{departement}`).
  */
 import { resolve } from 'node:path';
-import type { Scope } from './checks.js';
+import type { ScopeKind } from './scope.js';
 import { fetchToCache, resolveInput, type FetchOptions, type FetchedFile } from './fetch.js';
-import type { SourceDefinition } from './registry.js';
+import type { SourceDefinition } from '../../src/contract/registry.js';
 import type { Progress } from './types.js';
 
 export interface InputPlan {
@@ -25,8 +25,8 @@ export function allowedHosts(registry: SourceDefinition[], inputs?: Map<string, 
   return [...new Set([...registry.flatMap((s) => s.urls), ...mirrors].map((u) => new URL(u).hostname))];
 }
 
-export async function sourceFiles(def: SourceDefinition, plan: InputPlan, progress: Progress): Promise<{ files: FetchedFile[]; scope: Scope }> {
-  const partialOrNational: Scope = plan.departements.length ? 'partial' : 'national';
+export async function sourceFiles(def: SourceDefinition, plan: InputPlan, progress: Progress): Promise<{ files: FetchedFile[]; scope: ScopeKind }> {
+  const partialOrNational: ScopeKind = plan.departements.length ? 'partial' : 'national';
   const given = plan.inputs?.get(def.id);
   if (given?.length) {
     return { files: await Promise.all(given.map((spec) => resolveInput(spec, plan.fetch))), scope: partialOrNational };

@@ -3,14 +3,10 @@
  * load id. Nothing is visible to the API until a release points at the load.
  */
 import { createHash } from 'node:crypto';
-import type { Scalar, Store } from '../../src/db/client.js';
+import type { Store } from '../../src/db/client.js';
 import type { ReferentialData } from '../../src/domain/referential.js';
-import type { SourceStats } from './report.js';
-import type { CommuneRecord, FieldSchema } from './types.js';
-
-export interface Provenance {
-  files: { url?: string; path: string; sha256: string; bytes: number; retrievedAt: string }[];
-}
+import type { Provenance, SourceStats } from '../../src/contract/release.js';
+import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
 
 /** Tables that hold rows of a load; a failed or replaced load is deleted from each. */
 const LOAD_TABLES = ['cog_communes', 'cog_history', 'cog_epci', 'cog_departements', 'cog_regions', 'commune_datasets'];

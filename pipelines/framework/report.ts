@@ -1,13 +1,6 @@
 /** Per-source run accounting: every row read is projected or rejected with a reason. */
+import type { SourceStats } from '../../src/contract/release.js';
 import type { RunReport } from './types.js';
-
-export interface SourceStats {
-  read: number;
-  projected: number;
-  rejected: Record<string, number>;
-  notes: Record<string, number | string>;
-  durationMs: number;
-}
 
 export class StatsReport implements RunReport {
   readonly stats: SourceStats = { read: 0, projected: 0, rejected: {}, notes: {}, durationMs: 0 };

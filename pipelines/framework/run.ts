@@ -7,20 +7,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Store } from '../../src/db/client.js';
-import { Referential } from '../../src/domain/referential.js';
+import type { Referential } from '../../src/domain/referential.js';
 import { currentReleaseId, readLoads, readRelease, referentialOfLoad } from '../../src/releases/repository.js';
-import { buildReferentialData } from '../cog/index.js';
-import { decoupageVersion } from '../cog/decoupage.js';
+import { REFERENTIAL_SOURCE, runReferentialStep } from './referential/step.js';
+import { DepartementScope, type ScopeKind } from './scope.js';
 import { checkAccounting, checkRowCount, communeKeyCheck } from './checks.js';
 import { openDuckDb } from './duckdb.js';
 import type { FetchOptions, FetchedFile } from './fetch.js';
 import { allowedHosts, sourceFiles, type InputPlan } from './inputs.js';
-import { completeLoad, createLoad, discardLoad, loadCommuneRecords, loadReferential, readCommuneRecords, type Provenance } from './load.js';
+import { completeLoad, createLoad, discardLoad, loadCommuneRecords, readCommuneRecords } from './load.js';
+import type { Provenance, SourceStats } from '../../src/contract/release.js';
 import { createProgress, type ProgressFactory } from './progress.js';
 import { publishRelease } from './publish.js';
-import type { SourceDefinition } from './registry.js';
-import { StatsReport, type SourceStats } from './report.js';
-import type { CommuneRecord, SourcePipeline } from './types.js';
+import type { SourceDefinition } from '../../src/contract/registry.js';
+import { StatsReport } from './report.js';
+import type { CommuneRecord, FieldSchema } from '../../src/contract/dataset.js';
+import type { SourcePipeline } from './types.js';
 
 export interface IngestOptions {
   store: Store;
@@ -51,13 +53,13 @@ export class IngestError extends Error {
 async function loadPipeline(def: SourceDefinition, overrides?: Record<string, SourcePipeline>): Promise<SourcePipeline> {
   if (overrides?.[def.id]) return overrides[def.id];
   // The folder comes from the validated registry; a file URL keeps bundlers (vitest) from rewriting the import.
-  const url = new URL(`../${def.pipeline ?? def.id}/index.ts`, import.meta.url).href;
+  const url = new URL(`../${def.pipeline ?? def.id}/source.ts`, import.meta.url).href;
   const module = (await import(/* @vite-ignore */ url)) as { default?: SourcePipeline };
-  if (!module.default?.run) throw new Error(`pipelines/${def.pipeline ?? def.id}/index.ts n'exporte pas de pipeline par défaut`);
+  if (!module.default?.run) throw new Error(`pipelines/${def.pipeline ?? def.id}/source.ts n'exporte pas de source par défaut`);
   return module.default;
 }
 
-/** cog first, then every source after the sources it reads. */
+/** Every source after the sources it reads. */
 function orderSources(ids: string[], dependencies: Map<string, string[]>): string[] {
   const ordered: string[] = [];
   const visit = (id: string, path: string[]) => {
@@ -66,7 +68,6 @@ function orderSources(ids: string[], dependencies: Map<string, string[]>): strin
     for (const dep of dependencies.get(id) ?? []) visit(dep, [...path, id]);
     ordered.push(id);
   };
-  if (ids.includes('cog')) visit('cog', []);
   for (const id of ids) visit(id, []);
   return ordered;
 }
@@ -79,6 +80,12 @@ function toProvenance(files: FetchedFile[], projectRoot: string): Provenance {
       sha256: f.sha256, bytes: f.bytes, retrievedAt: f.retrievedAt,
     })),
   };
+}
+
+/** One step of a run: the referential, or one source. It writes under its load id and says what it found. */
+interface Step {
+  id: string;
+  execute(load: { loadId: number; files: string[]; scope: ScopeKind; report: StatsReport }): Promise<{ millesime?: string; fields?: FieldSchema[]; metadata?: Record<string, unknown> }>;
 }
 
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
@@ -94,23 +101,25 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
   const current = await currentReleaseId(store);
   const release = current ? await readRelease(store, current) : undefined;
-  const ids = [...asked];
-  if (!release?.loads.cog && !ids.includes('cog')) ids.unshift('cog');
-
+  const publishedCog = release?.loads[REFERENTIAL_SOURCE];
+  const sourceIds = asked.filter((id) => id !== REFERENTIAL_SOURCE);
   const pipelines = new Map<string, SourcePipeline>();
-  for (const id of ids) if (id !== 'cog') pipelines.set(id, await loadPipeline(byId.get(id)!, options.pipelines));
-  const order = orderSources(ids, new Map([...pipelines].map(([id, p]) => [id, p.dependsOn ?? []])));
+  for (const id of sourceIds) pipelines.set(id, await loadPipeline(byId.get(id)!, options.pipelines));
+  const order = orderSources(sourceIds, new Map([...pipelines].map(([id, p]) => [id, p.dependsOn ?? []])));
 
   const departements = options.departements ?? [];
+  let referential: Referential | undefined = publishedCog
+    ? await referentialOfLoad(store, publishedCog, (await readLoads(store, [publishedCog])).get(publishedCog)!.millesime)
+    : undefined;
+  // The départements are checked against the COG before any source is fetched.
+  let scope = referential ? DepartementScope.validated(departements, referential) : undefined;
+
   const progress = options.progress ?? createProgress(logger);
   const duck = await openDuckDb(options.duckdbPath ?? ':memory:');
   const workRoot = mkdtempSync(join(resolve(options.cacheDir, '..'), 'work-'));
   const done: SourceSummary[] = [];
   const replaced = new Map<string, number>();
   const fresh = new Map<string, CommuneRecord[]>();
-  let referential: Referential | undefined = release?.loads.cog
-    ? await referentialOfLoad(store, release.loads.cog, (await readLoads(store, [release.loads.cog])).get(release.loads.cog)!.millesime)
-    : undefined;
   const plan: InputPlan = {
     inputs: options.inputs,
     sample: options.sample,
@@ -120,73 +129,78 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     allDepartements: () => [...referential!.departements.keys()],
   };
 
+  const referentialStep: Step = {
+    id: REFERENTIAL_SOURCE,
+    async execute({ loadId, files, scope: kind, report }) {
+      const built = await runReferentialStep({ def: byId.get(REFERENTIAL_SOURCE)!, files, duckdb: duck.connection, store, loadId, report, scope: kind });
+      referential = built.referential;
+      scope = DepartementScope.validated(departements, referential);
+      return { millesime: built.millesime };
+    },
+  };
+  const sourceStep = (id: string): Step => ({
+    id,
+    async execute({ loadId, files, scope: kind, report }) {
+      const def = byId.get(id)!;
+      const workDir = mkdtempSync(join(workRoot, `${id}-`));
+      const pipeline = pipelines.get(id)!;
+      const output = await pipeline.run({
+        source: def,
+        files,
+        duckdb: duck.connection,
+        referential: referential!,
+        departements,
+        scope: scope!,
+        report,
+        progress: progress.forSource(id),
+        workDir,
+        bulk: {
+          loadId,
+          copy: (table, columns, rows) => store.copy(table, columns, rows),
+          copyCsv: (table, columns, chunks, csv) => store.copyCsv(table, columns, chunks, csv),
+        },
+        dataset: async (other) => {
+          if (fresh.has(other)) return fresh.get(other);
+          const otherLoad = release?.loads[other];
+          return otherLoad ? readCommuneRecords(store, otherLoad) : undefined;
+        },
+      });
+      const keep = [...pipelines.values()].some((p) => p.dependsOn?.includes(id)) ? [] : undefined;
+      await loadCommuneRecords(store, loadId, output.communes, communeKeyCheck(def, referential!), keep);
+      if (keep) fresh.set(id, keep);
+      checkAccounting(def, report.stats, kind);
+      checkRowCount(def, report.stats, kind);
+      rmSync(workDir, { recursive: true, force: true });
+      return output;
+    },
+  });
+  const steps = [...(asked.includes(REFERENTIAL_SOURCE) || !publishedCog ? [referentialStep] : []), ...order.map(sourceStep)];
+
   let failed: SourceSummary | undefined;
   try {
-    for (const id of order) {
-      const def = byId.get(id)!;
+    for (const step of steps) {
+      const def = byId.get(step.id)!;
       const started = Date.now();
       const report = new StatsReport();
-      const { files, scope } = await sourceFiles(def, plan, progress.forSource(id));
-      const loadId = await createLoad(store, id, def.millesime);
-      const summary: SourceSummary = { source: id, loadId, millesime: def.millesime, stats: report.stats, files: toProvenance(files, options.projectRoot).files };
+      const { files, scope: kind } = await sourceFiles(def, plan, progress.forSource(step.id));
+      const loadId = await createLoad(store, step.id, def.millesime);
+      const summary: SourceSummary = { source: step.id, loadId, millesime: def.millesime, stats: report.stats, files: toProvenance(files, options.projectRoot).files };
       failed = summary;
-      logger.info({ source: id, files: summary.files.map((f) => f.url ?? f.path) }, 'ingestion');
+      logger.info({ source: step.id, files: summary.files.map((f) => f.url ?? f.path) }, 'ingestion');
       try {
-        if (id === 'cog') {
-          const data = await buildReferentialData(files.map((f) => f.path), duck.connection);
-          referential = new Referential(data);
-          report.read(data.communes.length);
-          report.projected(data.communes.length);
-          report.note('communes', referential.size);
-          report.note('historique', data.history.length);
-          report.note('epci', data.epci.length);
-          if (def.format === 'npm-package') report.note('@etalab/decoupage-administratif', decoupageVersion());
-          checkRowCount(def, { ...report.stats, read: referential.size }, scope === 'sample' ? 'national' : scope);
-          await loadReferential(store, loadId, data);
-          summary.millesime = data.millesime;
-          await completeLoad(store, loadId, { millesime: data.millesime, provenance: { files: summary.files }, stats: report.stats });
-        } else {
-          const workDir = mkdtempSync(join(workRoot, `${id}-`));
-          const pipeline = pipelines.get(id)!;
-          const output = await pipeline.run({
-            source: def,
-            files: files.map((f) => f.path),
-            duckdb: duck.connection,
-            referential: referential!,
-            departements,
-            report,
-            progress: progress.forSource(id),
-            workDir,
-            bulk: {
-              loadId,
-              copy: (table, columns, rows) => store.copy(table, columns, rows),
-              copyCsv: (table, columns, chunks, csv) => store.copyCsv(table, columns, chunks, csv),
-            },
-            dataset: async (other) => {
-              if (fresh.has(other)) return fresh.get(other);
-              const otherLoad = release?.loads[other];
-              return otherLoad ? readCommuneRecords(store, otherLoad) : undefined;
-            },
-          });
-          const keep = [...pipelines.values()].some((p) => p.dependsOn?.includes(id)) ? [] : undefined;
-          await loadCommuneRecords(store, loadId, output.communes, communeKeyCheck(def, referential!), keep);
-          if (keep) fresh.set(id, keep);
-          checkAccounting(def, report.stats, scope);
-          checkRowCount(def, report.stats, scope);
-          summary.millesime = output.millesime ?? def.millesime;
-          report.stats.durationMs = Date.now() - started;
-          await completeLoad(store, loadId, {
-            millesime: summary.millesime, provenance: { files: summary.files }, stats: report.stats, fields: output.fields, metadata: output.metadata,
-          });
-          rmSync(workDir, { recursive: true, force: true });
-        }
+        const found = await step.execute({ loadId, files: files.map((f) => f.path), scope: kind, report });
+        summary.millesime = found.millesime ?? def.millesime;
+        report.stats.durationMs = Date.now() - started;
+        await completeLoad(store, loadId, {
+          millesime: summary.millesime, provenance: { files: summary.files }, stats: report.stats, fields: found.fields, metadata: found.metadata,
+        });
       } catch (error) {
         report.stats.durationMs = Date.now() - started;
         await discardLoad(store, loadId);
         throw error;
       }
       report.stats.durationMs = Date.now() - started;
-      replaced.set(id, loadId);
+      replaced.set(step.id, loadId);
       done.push(summary);
       failed = undefined;
     }

@@ -8,39 +8,10 @@
  * tables itself: it throws `SourceError`/`GateError` to stop the release.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SourceDefinition } from './registry.js';
+import type { SourceDefinition } from '../../src/contract/registry.js';
+import type { DepartementScope } from './scope.js';
 import type { Referential } from '../../src/domain/referential.js';
-
-export type Scalar = string | number | boolean | null;
-
-/** Table Schema field (Frictionless), used for CSV output and the pack's datapackage.json. */
-export interface FieldSchema {
-  name: string;
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'geojson';
-  description?: string;
-  unit?: string;
-  /**
-   * How the field rolls up from member communes to an EPCI, département or région.
-   * On a numeric field: 'sum' (counts, areas), 'mean-weighted-population' (rates,
-   * shares, averages; weights = population légale), 'none' (medians…); absent =
-   * not aggregable. On a string field of a long table: 'key' groups rows across
-   * communes (e.g. `indicateur`, `codeQpv`), and 'method' holds, per row, the method
-   * of that row's numeric fields (one of the three above), overriding theirs.
-   */
-  aggregation?: 'sum' | 'mean-weighted-population' | 'none' | 'key' | 'method';
-}
-
-/** What one source publishes for one current commune. */
-export interface CommuneRecord {
-  /** Current commune code (or arrondissement municipal code), already re-keyed. */
-  code: string;
-  /** Summary document served as `/commune/{code}/datasets/{id}` JSON (`donnees`). */
-  data: Record<string, unknown>;
-  /** Tabular form for `.csv` (columns from `SourceOutput.fields`). */
-  rows?: Record<string, Scalar>[];
-  /** Features for `.geojson` (WGS84). */
-  features?: GeoJSON.Feature[];
-}
+import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
 
 export interface RunReport {
   /** Rows read from the source files (every row is then projected or rejected). */
@@ -73,8 +44,10 @@ export interface SourceContext {
   duckdb: DuckDBConnection;
   /** COG of the release being built: validate and re-key commune codes with it. */
   referential: Referential;
-  /** `--departement` filter, empty = whole France. */
-  departements: string[];
+  /** `--departement` filter, empty = whole France. @deprecated use `scope`. */
+  departements: readonly string[];
+  /** The départements this run covers: `scope.includes(code)` for any commune code of the file. */
+  scope: DepartementScope;
   report: RunReport;
   progress: Progress;
   bulk: BulkLoader;

@@ -7,7 +7,7 @@
  * says why. Ratios (density, activity, unemployment, yearly change) are
  * computed after summing, from the summed counts.
  */
-import type { FieldSchema, Scalar } from '../framework/types.js';
+import type { FieldSchema, Scalar } from '../../src/contract/dataset.js';
 import type { DictionaryEntry } from './stage.js';
 import type { BoundIndicator, HeaderBinding, Theme } from './variables.js';
 

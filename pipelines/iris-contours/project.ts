@@ -4,11 +4,11 @@
  * come from different generalisations). Paris, Lyon and Marseille IRIS carry
  * arrondissement codes; the parent commune gets all of them as well.
  */
-import type { CommuneRecord, FieldSchema, Scalar } from '../framework/types.js';
+import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
 import type { Referential } from '../../src/domain/referential.js';
-import { roundPositions } from '../../src/geo/crs.js';
-import { rekey } from '../../src/geo/codes.js';
-import { GroupCollector } from '../../src/geo/groups.js';
+import { roundPositions } from '../framework/geo/crs.js';
+import { rekey } from '../framework/rekey.js';
+import { GroupCollector } from '../framework/geo/groups.js';
 import type { Areal } from '../../src/geo/measure.js';
 
 export const IRIS_CODE = /^(?:\d{2}|2[AB])\d{7}$/;

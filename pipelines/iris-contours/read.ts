@@ -6,7 +6,7 @@
  * inside .7z archives.
  */
 import { SourceError } from '../framework/errors.js';
-import { type FeatureSource, findField, openFeatureSources } from '../../src/geo/feature-source.js';
+import { type FeatureSource, findField, openFeatureSources } from '../framework/geo/feature-source.js';
 
 export const FIELD_NAMES = {
   code: ['CODE_IRIS', 'code_iris'],

@@ -5,10 +5,11 @@
  * commune bounding boxes gives, never for all pairs.
  */
 import { featureCollection, intersect } from '@turf/turf';
-import type { CommuneRecord, FieldSchema, Scalar } from '../framework/types.js';
+import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
 import type { Referential } from '../../src/domain/referential.js';
-import { normaliseCommuneCode, rekey } from '../../src/geo/codes.js';
-import { roundPositions } from '../../src/geo/crs.js';
+import { normaliseCommuneCode } from '../../src/domain/codes.js';
+import { rekey } from '../framework/rekey.js';
+import { roundPositions } from '../framework/geo/crs.js';
 import { PolygonIndex } from '../../src/geo/locator.js';
 import { type Areal, bbox, geodesicArea } from '../../src/geo/measure.js';
 

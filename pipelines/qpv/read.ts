@@ -5,7 +5,7 @@
  * read, so that no QPV is counted twice.
  */
 import { SourceError } from '../framework/errors.js';
-import { type FeatureSource, findField, openFeatureSources } from '../../src/geo/feature-source.js';
+import { type FeatureSource, findField, openFeatureSources } from '../framework/geo/feature-source.js';
 
 export const REQUIRED = ['code_qp', 'lib_qp'];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldSchema } from '../../pipelines/framework/types.js';
+import type { FieldSchema } from '../contract/dataset.js';
 import { DatasetAggregator } from './aggregate.js';
 import { LONG_FIELDS } from '../../tests/helpers/pack-sources.js';
 

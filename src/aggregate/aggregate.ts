@@ -5,7 +5,7 @@
  * Pure: rows in, indicators out; every value comes with its method and with how
  * many communes it covers, so that a partial sum never passes for a total.
  */
-import type { FieldSchema, Scalar } from '../../pipelines/framework/types.js';
+import type { FieldSchema, Scalar } from '../contract/dataset.js';
 
 export type Method = 'sum' | 'mean-weighted-population' | 'none';
 export const METHODS: Method[] = ['sum', 'mean-weighted-population', 'none'];

@@ -9,7 +9,7 @@
  */
 import type { CommuneEntry } from '../domain/referential.js';
 import type { ServingRelease } from '../http/serving-release.js';
-import type { SourceDefinition } from '../../pipelines/framework/registry.js';
+import type { SourceDefinition } from '../contract/registry.js';
 import type { LoadedDataset } from '../pack/content.js';
 import { releaseDate } from '../pack/plan.js';
 

@@ -9,9 +9,10 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Queryable } from '../db/client.js';
 import type { CommuneEntry } from '../domain/referential.js';
 import type { ServingRelease } from '../http/serving-release.js';
-import { readLoads, referentialOfLoad, type ReleaseInfo } from '../releases/repository.js';
+import { readLoads, referentialOfLoad } from '../releases/repository.js';
+import type { ReleaseInfo } from '../contract/release.js';
 import { communeJson } from '../routes/communes/serialize.js';
-import type { SourceDefinition } from '../../pipelines/framework/registry.js';
+import type { SourceDefinition } from '../contract/registry.js';
 
 export type Change = 'ajoute' | 'modifie' | 'supprime';
 

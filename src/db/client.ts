@@ -11,10 +11,10 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { Scalar } from '../contract/dataset.js';
 import { csvLine } from './csv.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 
-export type Scalar = string | number | boolean | null;
 const MIGRATIONS = join(import.meta.dirname, '../../drizzle');
 
 export interface Queryable {

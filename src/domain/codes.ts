@@ -12,3 +12,21 @@ export function communeCodeProblem(code: string): string | undefined {
 export const DEPARTEMENT_CODE = /^(\d{2}|2[AB]|97[1-8]|98[4-9])$/;
 export const REGION_CODE = /^\d{2}$/;
 export const SIREN = /^\d{9}$/;
+
+/**
+ * A commune code as a producer wrote it, brought to the COG's 5-character form:
+ * `5001` → `05001` (all-digit codes that lost their zero in a spreadsheet),
+ * `2a004` → `2A004`, `="01053"` → `01053`; undefined when it cannot be one.
+ */
+export function normaliseCommuneCode(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  let s = String(typeof value === 'number' ? Math.trunc(value) : value).trim().toUpperCase();
+  s = s.replace(/^="?|"$/g, '');
+  if (/^\d{4}$/.test(s)) s = `0${s}`;
+  return COMMUNE_CODE.test(s) ? s : undefined;
+}
+
+/** Département of a commune code as the COG spells it (`2A`, three characters overseas). */
+export function departementOf(code: string): string {
+  return code.startsWith('97') || code.startsWith('98') ? code.slice(0, 3) : code.slice(0, 2);
+}

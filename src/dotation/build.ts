@@ -5,7 +5,7 @@
 import type { Queryable } from '../db/client.js';
 import type { CommuneEntry } from '../domain/referential.js';
 import type { ServingRelease } from '../http/serving-release.js';
-import type { SourceDefinition } from '../../pipelines/framework/registry.js';
+import type { SourceDefinition } from '../contract/registry.js';
 import { communeJson } from '../routes/communes/serialize.js';
 
 export type DatasetStatus = 'available' | 'not-ingested' | 'no-data-for-commune';

@@ -5,7 +5,8 @@
  */
 import type { Queryable } from '../db/client.js';
 import type { Referential } from '../domain/referential.js';
-import { currentReleaseId, readLoads, readRelease, referentialOfLoad, type LoadInfo, type ReleaseInfo } from '../releases/repository.js';
+import { currentReleaseId, readLoads, readRelease, referentialOfLoad } from '../releases/repository.js';
+import type { LoadInfo, ReleaseInfo } from '../contract/release.js';
 
 export interface ServingRelease extends ReleaseInfo {
   referential: Referential;

@@ -4,9 +4,9 @@
  */
 import type { Queryable } from '../db/client.js';
 import type { ServingRelease } from '../http/serving-release.js';
-import type { LoadInfo } from '../releases/repository.js';
-import type { SourceDefinition } from '../../pipelines/framework/registry.js';
-import type { FieldSchema, Scalar } from '../../pipelines/framework/types.js';
+import type { LoadInfo } from '../contract/release.js';
+import type { SourceDefinition } from '../contract/registry.js';
+import type { FieldSchema, Scalar } from '../contract/dataset.js';
 
 /** A registered source loaded in the release (the referential `cog` excepted: it is the commune itself). */
 export interface LoadedDataset {

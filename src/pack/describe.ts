@@ -3,8 +3,8 @@
  * Data Package v1, a Table Schema per CSV resource) for machines, and a
  * French `README.md` for the people who publish it.
  */
-import type { SourceDefinition } from '../../pipelines/framework/registry.js';
-import type { FieldSchema } from '../../pipelines/framework/types.js';
+import type { SourceDefinition } from '../contract/registry.js';
+import type { FieldSchema } from '../contract/dataset.js';
 import { LICENCE_FILES, type LicenceId } from './licences.js';
 import type { PackDataset, PackFile, PackPlan } from './plan.js';
 

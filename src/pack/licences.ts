@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SourceDefinition } from '../../pipelines/framework/registry.js';
+import type { SourceDefinition } from '../contract/registry.js';
 
 export type LicenceId = SourceDefinition['licence']['id'];
 

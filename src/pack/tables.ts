@@ -7,7 +7,7 @@
 import { csvLine } from '../db/csv.js';
 import type { Queryable } from '../db/client.js';
 import type { CommuneEntry, Referential } from '../domain/referential.js';
-import type { FieldSchema, Scalar } from '../../pipelines/framework/types.js';
+import type { FieldSchema, Scalar } from '../contract/dataset.js';
 import { declaredFields, type CommuneDataset } from './content.js';
 
 export interface Table {

@@ -4,27 +4,8 @@
  */
 import type { Queryable } from '../db/client.js';
 import { Referential, type ReferentialData } from '../domain/referential.js';
+import type { LoadInfo, ReleaseInfo } from '../contract/release.js';
 
-export interface ReleaseInfo {
-  id: string;
-  parentId: string | null;
-  createdAt: string;
-  publishedAt?: string;
-  summary: unknown;
-  /** source id → load id */
-  loads: Record<string, number>;
-}
-
-export interface LoadInfo {
-  id: number;
-  sourceId: string;
-  millesime: string;
-  createdAt: string;
-  provenance: { files: { url?: string; path: string; sha256: string; bytes: number; retrievedAt: string }[] };
-  stats: { read: number; projected: number; rejected: Record<string, number>; notes: Record<string, unknown>; durationMs: number };
-  fields: unknown;
-  metadata: unknown;
-}
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
 

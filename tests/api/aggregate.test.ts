@@ -7,7 +7,7 @@ import { validatePackage } from '../helpers/frictionless.js';
 import { unzip } from '../helpers/zip.js';
 import { geoRecord, GEO_FIELDS, LONG_FIELDS, longRecord, recordsPipeline, statsRecord, STATS_FIELDS, testSource } from '../helpers/pack-sources.js';
 import { Referential } from '../../src/domain/referential.js';
-import { loadDecoupage } from '../../pipelines/cog/decoupage.js';
+import { loadDecoupage } from '../../pipelines/framework/referential/decoupage.js';
 
 const testRegistry = [
   ...registry.filter((s) => s.id === 'cog'),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
-import type { CommuneRecord } from '../../pipelines/framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
 import { recordsPipeline, testSource } from '../helpers/pack-sources.js';

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { SourceError } from '../../pipelines/framework/errors.js';
 import { testSource as packTestSource } from '../helpers/pack-sources.js';
-import type { CommuneRecord, SourcePipeline } from '../../pipelines/framework/types.js';
+import type { SourcePipeline } from '../../pipelines/framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { PROJECT_ROOT } from '../../src/config.js';
 import type { Store } from '../../src/db/client.js';
-import { loadRegistry, type SourceDefinition } from '../../pipelines/framework/registry.js';
+import { loadRegistry, type SourceDefinition } from '../../src/contract/registry.js';
 import { ingest, type IngestOptions } from '../../pipelines/framework/run.js';
 
 export const registry: SourceDefinition[] = loadRegistry(join(PROJECT_ROOT, 'data-sources.yaml'));

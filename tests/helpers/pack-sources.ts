@@ -5,8 +5,9 @@
  * bulk table). They exercise the serving code without depending on a real
  * source's pipeline.
  */
-import { sourceDefinitionSchema, type SourceDefinition } from '../../pipelines/framework/registry.js';
-import type { CommuneRecord, FieldSchema, SourceOutput, SourcePipeline } from '../../pipelines/framework/types.js';
+import { sourceDefinitionSchema, type SourceDefinition } from '../../src/contract/registry.js';
+import type { SourceOutput, SourcePipeline } from '../../pipelines/framework/types.js';
+import type { CommuneRecord, FieldSchema } from '../../src/contract/dataset.js';
 
 const LO = { id: 'etalab-2.0', nom: 'Licence Ouverte 2.0', url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence' } as const;
 const ODBL = { id: 'odbl-1.0', nom: 'Open Database License (ODbL) 1.0', url: 'https://opendatacommons.org/licenses/odbl/1-0/' } as const;

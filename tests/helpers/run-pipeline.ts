@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parse } from 'csv-parse/sync';
-import type { CommuneRecord, Scalar, SourceOutput, SourcePipeline } from '../../pipelines/framework/types.js';
-import type { SourceDefinition } from '../../pipelines/framework/registry.js';
-import { loadRegistry } from '../../pipelines/framework/registry.js';
+import type { SourceOutput, SourcePipeline } from '../../pipelines/framework/types.js';
+import type { CommuneRecord, Scalar } from '../../src/contract/dataset.js';
+import type { SourceDefinition } from '../../src/contract/registry.js';
+import { loadRegistry } from '../../src/contract/registry.js';
 import { Referential } from '../../src/domain/referential.js';
-import { loadDecoupage } from '../../pipelines/cog/decoupage.js';
+import { loadDecoupage } from '../../pipelines/framework/referential/decoupage.js';
+import { DepartementScope } from '../../pipelines/framework/scope.js';
 
 let referential: Referential | undefined;
 export function testReferential(): Referential {
@@ -56,6 +58,7 @@ export async function runPipeline(
       duckdb,
       referential: options.referential ?? testReferential(),
       departements: options.departements ?? [],
+      scope: new DepartementScope(options.departements ?? [], options.referential ?? testReferential()),
       workDir,
       dataset: async (id) => options.datasets?.[id],
       progress: { update() {} },

@@ -3,9 +3,9 @@ import { booleanPointInPolygon } from '@turf/turf';
 import { createApp, type App } from '../../app.js';
 import { storeKinds } from '../../../tests/helpers/stores.js';
 import { ingestForTest, registry } from '../../../tests/helpers/ingest.js';
-import contours from '../../../pipelines/communes-contours/index.js';
-import iris from '../../../pipelines/iris-contours/index.js';
-import qpv from '../../../pipelines/qpv/index.js';
+import contours from '../../../pipelines/communes-contours/source.js';
+import iris from '../../../pipelines/iris-contours/source.js';
+import qpv from '../../../pipelines/qpv/source.js';
 
 // Real BAN addresses (adresses-05, 2025): one in Abriès, one filed under the former commune Ristolas.
 const ABRIES = { lon: 6.927488, lat: 44.796895 };

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { openPglite, type Store } from '../../db/client.js';
-import pipeline from '../../../pipelines/ban/index.js';
+import pipeline from '../../../pipelines/ban/source.js';
 import { banAdresses } from '../../../pipelines/ban/schema.js';
 import { BAN_HEADER } from '../../../pipelines/ban/columns.js';
 import { registryEntry, runPipeline, type PipelineRun } from '../../../tests/helpers/run-pipeline.js';

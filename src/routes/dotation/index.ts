@@ -8,7 +8,7 @@ import { cacheKey, responseCache } from '../../http/response-cache.js';
 import { ApiError, problemResponses } from '../../http/problem.js';
 import { communeSchema } from '../communes/serialize.js';
 import { resolveCommune } from '../communes/resolve.js';
-import type { FieldSchema, Scalar } from '../../../pipelines/framework/types.js';
+import type { FieldSchema, Scalar } from '../../contract/dataset.js';
 import { addressCodes, isAddressLoad, streamAddresses } from './addresses.js';
 
 const codeParam = z.object({ code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: '35238' }) });

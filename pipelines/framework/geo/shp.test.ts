@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandInputs } from './archive.js';
 import { reprojectToWgs84 } from './crs.js';
-import { type Areal, geodesicArea } from './measure.js';
+import { type Areal, geodesicArea } from '../../../src/geo/measure.js';
 import { dbfFieldNames, inspectShapefile, readDbf, readShapefile } from './shp.js';
 import { readFileSync } from 'node:fs';
 
-const fixtures = join(import.meta.dirname, '../../pipelines/communes-contours/fixtures');
+const fixtures = join(import.meta.dirname, '../../communes-contours/fixtures');
 const reference = (JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/reference-areas.json'), 'utf8')) as { aires: Record<string, number> }).aires;
 
 describe('IGN shapefiles inside 7z archives', () => {

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pipeline, { quarterOf } from './index.js';
+import pipeline, { quarterOf } from './source.js';
 import { SourceError } from '../framework/errors.js';
 import { registryEntry, runPipeline } from '../../tests/helpers/run-pipeline.js';
 

@@ -4,13 +4,13 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import pipeline from './index.js';
+import pipeline from './source.js';
 import { BAN_COLUMNS, BAN_HEADER, checkBanHeader } from './columns.js';
-import { REJECT_MALFORMED, REJECT_UNKNOWN } from './codes.js';
+import { REJECT_MALFORMED, REJECT_UNKNOWN } from '../framework/rekey.js';
 import type { BanCommuneData } from './project.js';
 import { SourceError } from '../framework/errors.js';
 import { registryEntry, runPipeline, type PipelineRun } from '../../tests/helpers/run-pipeline.js';
-import type { CommuneRecord } from '../framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const NATIONAL = join(fixtures, 'ban-france-extrait.csv.gz');

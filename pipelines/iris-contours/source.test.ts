@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { registryEntry, runPipeline, testReferential } from '../../tests/helpers/run-pipeline.js';
 import { SourceError } from '../framework/errors.js';
 import { geodesicArea, type Areal } from '../../src/geo/measure.js';
-import pipeline from './index.js';
+import pipeline from './source.js';
 import { classifyIris, IrisProjector, type IrisRow } from './project.js';
 
 const root = join(import.meta.dirname, '../..');

@@ -9,7 +9,8 @@
  * totals of the file equal the totals of the communes plus the rows set aside.
  */
 import { basename } from 'node:path';
-import type { CommuneRecord, SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
+import type { SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
 import { GateError, SourceError } from '../framework/errors.js';
 import { ELECTIONS, SET_ASIDE, type Election } from './elections.js';
 import { COUNT_FIELDS } from './layout.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import pipeline from './index.js';
+import pipeline from './source.js';
 import { SET_ASIDE } from './elections.js';
 import { toUtf8 } from './stage.js';
 import { runPipeline, registryEntry, testReferential, type PipelineRun } from '../../tests/helpers/run-pipeline.js';

@@ -1,10 +1,10 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pipeline, { type CommuneCoverage } from './index.js';
+import pipeline, { type CommuneCoverage } from './source.js';
 import { parseCoverageName } from './layers.js';
 import { registryEntry, runPipeline, type PipelineRun } from '../../tests/helpers/run-pipeline.js';
-import type { CommuneRecord } from '../framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const BAN = join(import.meta.dirname, '../ban/fixtures/adresses-05-extrait.csv.gz');

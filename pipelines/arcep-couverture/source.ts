@@ -10,10 +10,11 @@
  * pieces, and only overlapping pieces are intersected (geometry.ts). Address
  * points come from the BAN file given as an input of this source (addresses.ts).
  */
-import type { CommuneRecord, FieldSchema, Scalar, SourcePipeline } from '../framework/types.js';
+import type { SourcePipeline } from '../framework/types.js';
+import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
 import { GateError } from '../framework/errors.js';
-import { departementOf } from '../../src/geo/codes.js';
-import { fromWgs84, mapPositions, type Epsg } from '../../src/geo/crs.js';
+import { departementOf } from '../../src/domain/codes.js';
+import { fromWgs84, mapPositions, type Epsg } from '../framework/geo/crs.js';
 import { addressPoints, banFiles } from './addresses.js';
 import { coveredArea, PieceIndex, pieces, boxOf, polyArea, polygonsOf, type Box, type IntersectionStats, type Poly } from './geometry.js';
 import { COVERED, findCoverageFiles, LEVELS, readCoverageLayers, TERRITORIES, type CoverageLayer } from './layers.js';

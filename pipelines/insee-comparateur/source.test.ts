@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import _7z from '7zip-min';
-import pipeline, { REJECT } from './index.js';
+import pipeline, { REJECT } from './source.js';
 import { runPipeline, registryEntry, type PipelineRun } from '../../tests/helpers/run-pipeline.js';
 import { SourceError } from '../framework/errors.js';
-import type { CommuneRecord } from '../framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
 import type { Indicateur } from './project.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reprojectToWgs84 } from './crs.js';
 import { GeoPackage, GpkgError } from './gpkg.js';
-import { geodesicArea, type Areal } from './measure.js';
+import { geodesicArea, type Areal } from '../../../src/geo/measure.js';
 import { parseGpkgGeometry, parseWkb, WkbError } from './wkb.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registryEntry, runPipeline, testReferential } from '../../tests/helpers/run-pipeline.js';
 import { SourceError } from '../framework/errors.js';
-import type { CommuneRecord } from '../framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
 import { geodesicArea, type Areal } from '../../src/geo/measure.js';
-import contoursPipeline from '../communes-contours/index.js';
+import contoursPipeline from '../communes-contours/source.js';
 import { buildContourRecord } from '../communes-contours/project.js';
-import irisPipeline from '../iris-contours/index.js';
-import pipeline from './index.js';
+import irisPipeline from '../iris-contours/source.js';
+import pipeline from './source.js';
 import { parseInseeCom, type QpvInCommune } from './project.js';
 
 const root = join(import.meta.dirname, '../..');

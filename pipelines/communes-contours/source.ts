@@ -7,10 +7,12 @@
  * only and plans the re-keying onto the release's COG; the second projects
  * each commune as soon as all its source polygons have been read.
  */
-import type { CommuneRecord, SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
-import { FeaturePlan } from '../../src/geo/feature-plan.js';
-import { departementOf, normaliseCommuneCode, rekey } from '../../src/geo/codes.js';
-import { GroupCollector } from '../../src/geo/groups.js';
+import type { SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
+import { FeaturePlan } from '../framework/geo/feature-plan.js';
+import { departementOf, normaliseCommuneCode } from '../../src/domain/codes.js';
+import { rekey } from '../framework/rekey.js';
+import { GroupCollector } from '../framework/geo/groups.js';
 import { openContourInputs } from './read.js';
 import { buildContourRecord, type ContourPart, FIELDS } from './project.js';
 

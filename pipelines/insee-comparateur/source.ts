@@ -7,7 +7,8 @@
  * (re-key onto today's COG, pure functions in project.ts).
  */
 import { basename } from 'node:path';
-import type { CommuneRecord, SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
+import type { SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
 import { SourceError } from '../framework/errors.js';
 import { locateFiles } from './files.js';
 import { readFirstLines, splitLine } from '../framework/csv-header.js';

@@ -10,8 +10,11 @@
  */
 import { registerLoadTable } from '../framework/load.js';
 import { GateError, SourceError } from '../framework/errors.js';
-import type { FieldSchema, SourceContext, SourcePipeline } from '../framework/types.js';
-import { codeMappings, departementOf, stageCodeMap } from './codes.js';
+import type { SourceContext, SourcePipeline } from '../framework/types.js';
+import type { FieldSchema } from '../../src/contract/dataset.js';
+import { codeMappings, stageCodeMap } from '../framework/rekey.js';
+import { departementOf } from '../../src/domain/codes.js';
+import { REJECT_SPLIT } from './project.js';
 import { BAN_COLUMNS, checkBanHeader } from './columns.js';
 import { IrisLocator } from './iris.js';
 import { projectGroups } from './project.js';
@@ -53,8 +56,8 @@ const pipeline: SourcePipeline = {
     const scope = { files: ctx.files, departements: ctx.departements };
     for (const file of ctx.files) await checkBanHeader(sourceId, file);
 
-    const mappings = codeMappings(ctx.referential);
-    await stageCodeMap(ctx.duckdb, mappings);
+    const mappings = codeMappings(ctx.referential, REJECT_SPLIT);
+    await stageCodeMap(ctx.duckdb, mappings, 'ban_code_map');
 
     const locator = await irisLocator(ctx);
     const communeOf = new Map<string, string>();

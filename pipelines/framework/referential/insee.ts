@@ -5,9 +5,9 @@
  * name, so editions with or without `CTCD` read alike.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { SourceError } from '../framework/errors.js';
-import { readHeader } from '../framework/csv-header.js';
-import type { CommuneEntry, CommuneType, HistoryEvent } from '../../src/domain/referential.js';
+import { SourceError } from '../errors.js';
+import { readHeader } from '../csv-header.js';
+import type { CommuneEntry, CommuneType, HistoryEvent } from '../../../src/domain/referential.js';
 
 const COMMUNE_COLUMNS = ['TYPECOM', 'COM', 'REG', 'DEP', 'LIBELLE', 'COMPARENT'] as const;
 const MVT_COLUMNS = ['MOD', 'DATE_EFF', 'TYPECOM_AV', 'COM_AV', 'LIBELLE_AV', 'TYPECOM_AP', 'COM_AP', 'LIBELLE_AP'] as const;

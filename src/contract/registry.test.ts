@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/config.js';
+import { PROJECT_ROOT } from '../config.js';
 import { loadRegistry, parseRegistry, RegistryError } from './registry.js';
 
 const registry = loadRegistry(join(PROJECT_ROOT, 'data-sources.yaml'));

@@ -7,9 +7,9 @@
  */
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CommuneEntry, HistoryEvent, ReferentialData } from '../../src/domain/referential.js';
-import { readHeader } from '../framework/csv-header.js';
-import { SourceError } from '../framework/errors.js';
+import type { CommuneEntry, HistoryEvent, ReferentialData } from '../../../src/domain/referential.js';
+import { readHeader } from '../csv-header.js';
+import { SourceError } from '../errors.js';
 import { loadDecoupage } from './decoupage.js';
 import { inseeFileKind, readInseeCommunes, readInseeMouvements } from './insee.js';
 

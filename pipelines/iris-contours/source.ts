@@ -3,9 +3,10 @@
  * and polygon, attached through the IRIS code prefix and re-keyed onto the
  * release's COG. Every territory's file is reprojected from its own CRS.
  */
-import type { CommuneRecord, SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
-import { FeaturePlan } from '../../src/geo/feature-plan.js';
-import { departementOf } from '../../src/geo/codes.js';
+import type { SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
+import { FeaturePlan } from '../framework/geo/feature-plan.js';
+import { departementOf } from '../../src/domain/codes.js';
 import { classifyIris, FIELDS, IrisProjector, TYPES } from './project.js';
 import { openIrisInputs } from './read.js';
 

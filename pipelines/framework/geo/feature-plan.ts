@@ -6,10 +6,10 @@
  * read is projected by the caller or rejected here). The plan holds codes,
  * never geometry, so memory stays bounded on national files.
  */
-import type { SourceContext } from '../../pipelines/framework/types.js';
-import { SourceError } from '../../pipelines/framework/errors.js';
+import type { SourceContext } from '../types.js';
+import { SourceError } from '../errors.js';
 import type { FeatureSource, SourceFeature } from './feature-source.js';
-import { isAreal, type Areal } from './measure.js';
+import { isAreal, type Areal } from '../../../src/geo/measure.js';
 
 export type PlanEntry = { target: string } | { reason: string } | { skip: true };
 

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type {
   CommuneEntry, CommuneType, DepartementEntry, EpciEntry, HistoryEvent, ReferentialData, RegionEntry,
-} from '../../src/domain/referential.js';
+} from '../../../src/domain/referential.js';
 
 const require = createRequire(import.meta.url);
 

@@ -10,10 +10,12 @@
  * the sum of their arrondissements.
  */
 import { basename } from 'node:path';
-import type { CommuneRecord, FieldSchema, Scalar, SourcePipeline } from '../framework/types.js';
+import type { SourcePipeline } from '../framework/types.js';
+import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
 import { SourceError } from '../framework/errors.js';
 import { readFirstLine } from '../framework/csv-header.js';
-import { departementOf, normaliseCommuneCode, rekey } from '../../src/geo/codes.js';
+import { departementOf, normaliseCommuneCode } from '../../src/domain/codes.js';
+import { rekey } from '../framework/rekey.js';
 
 export const SITES_COLUMNS = [
   'code_op', 'nom_op', 'num_site', 'id_site_partage', 'id_station_anfr', 'x', 'y', 'latitude', 'longitude', 'nom_reg', 'nom_dep',

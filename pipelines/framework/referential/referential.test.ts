@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Referential } from '../../src/domain/referential.js';
-import { SourceError } from '../framework/errors.js';
-import { buildReferentialData } from './index.js';
+import { Referential } from '../../../src/domain/referential.js';
+import { SourceError } from '../errors.js';
+import { buildReferentialData } from './build.js';
 import { readInseeCommunes } from './insee.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);

@@ -4,8 +4,9 @@
  * the share of its own area in QPV. Reads the commune contours of the same
  * release (source `communes-contours`).
  */
-import type { CommuneRecord, SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
-import { departementOf } from '../../src/geo/codes.js';
+import type { SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
+import { departementOf } from '../../src/domain/codes.js';
 import { type Areal, geodesicArea } from '../../src/geo/measure.js';
 import { isAreal } from '../../src/geo/measure.js';
 import { type CommuneShape, FIELDS, MIN_SHARE_UNDECLARED, parseInseeCom, QPV_CODE, QpvProjector } from './project.js';
