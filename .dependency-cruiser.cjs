@@ -119,6 +119,34 @@ module.exports = {
       from: { path: '^(src|pipelines)/', pathNot: TESTS },
       to: { path: TESTS },
     },
+    {
+      name: 'no-orphans',
+      severity: 'error',
+      comment:
+        'A module nothing imports and that imports nothing is dead (typically left behind by a move). ' +
+        'The demo assets are classic browser scripts loaded by <script>, not imported.',
+      from: { orphan: true, pathNot: ['\\.d\\.ts$', '^src/demo/assets/'] },
+      to: {},
+    },
+    {
+      name: 'no-non-package-json',
+      severity: 'error',
+      comment: 'A package imported but not declared in package.json (only present as a transitive dependency).',
+      from: {},
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'not-to-dev-dep',
+      severity: 'error',
+      comment:
+        'The runtime image prunes devDependencies (Dockerfile: npm prune --omit=dev): production code ' +
+        'may use them for types only.',
+      from: { path: '^(src|pipelines)/', pathNot: TESTS },
+      to: {
+        dependencyTypes: ['npm-dev'],
+        dependencyTypesNot: ['type-only', 'pre-compilation-only'],
+      },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

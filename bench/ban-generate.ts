@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { CommuneEntry, Referential } from '../src/domain/referential.js';
-import { BAN_HEADER } from '../pipelines/ban/columns.js';
+import { BAN_HEADER } from '../src/contract/ban.js';
 import { prng } from './prng.js';
 
 

@@ -28,7 +28,7 @@ import { loadDecoupage } from '../pipelines/framework/referential/decoupage.js';
 import { DepartementScope } from '../pipelines/framework/scope.js';
 import { loadRegistry } from '../src/contract/registry.js';
 import pipeline from '../pipelines/ban/source.js';
-import { banReadCsv } from '../pipelines/ban/columns.js';
+import { banReadCsv } from '../pipelines/framework/ban-csv.js';
 import type { BanCommuneData } from '../pipelines/ban/project.js';
 import { generateNationalBan } from './ban-generate.js';
 import { gridIris } from './iris-grid.js';

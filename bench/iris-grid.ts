@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CommuneRecord } from '../src/contract/dataset.js';
-import { banReadCsv } from '../pipelines/ban/columns.js';
+import { banReadCsv } from '../pipelines/framework/ban-csv.js';
 
 const SPLIT_FROM = 1900;
 const ADDRESSES_PER_IRIS = 760;

@@ -13,6 +13,7 @@ import { currentReleaseId } from './releases/repository.js';
 import { loadRegistry } from './contract/registry.js';
 import { ingest, IngestError, type IngestResult } from '../pipelines/framework/run.js';
 import { formatSummary } from '../pipelines/framework/report.js';
+import { ScopeError } from '../pipelines/framework/scope.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -111,5 +112,6 @@ program.command('serve')
 
 program.parseAsync().catch((error: Error) => {
   if (!(error instanceof IngestError)) process.stderr.write(`${error.message}\n`);
-  process.exit(1);
+  // A bad --departement is a usage error, like commander's own (exit 2), not a failed ingestion.
+  process.exit(error instanceof ScopeError || error.cause instanceof ScopeError ? 2 : 1);
 });

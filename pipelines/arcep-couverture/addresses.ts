@@ -13,7 +13,8 @@
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { Referential } from '../../src/domain/referential.js';
 import { fromWgs84, type Epsg } from '../framework/geo/crs.js';
-import { BAN_HEADER, banReadCsv } from '../ban/columns.js';
+import { banReadCsv } from '../framework/ban-csv.js';
+import { BAN_HEADER } from '../../src/contract/ban.js';
 import { readFirstLine } from '../framework/csv-header.js';
 
 /** The inputs that are BAN legacy csv files (by header, since cached downloads may have no extension). */

@@ -22,7 +22,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { SourceError } from '../framework/errors.js';
-import { BAN_COLUMNS } from './columns.js';
+import { BAN_COLUMNS } from '../../src/contract/ban.js';
 
 const WIDTH = BAN_COLUMNS.length;
 const CODE_INSEE = BAN_COLUMNS.indexOf('code_insee');

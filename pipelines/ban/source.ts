@@ -8,22 +8,20 @@
  * Reads a national file (`adresses-france.csv.gz`, multi-member gzip) or
  * per-département files; `--departement` filters rows on the commune code.
  */
-import { registerLoadTable } from '../framework/load.js';
 import { GateError, SourceError } from '../framework/errors.js';
 import type { SourceContext, SourcePipeline } from '../framework/types.js';
 import type { FieldSchema } from '../../src/contract/dataset.js';
 import { codeMappings, stageCodeMap } from '../framework/rekey.js';
 import { departementOf } from '../../src/domain/codes.js';
 import { REJECT_SPLIT } from './project.js';
-import { BAN_COLUMNS, checkBanHeader } from './columns.js';
+import { checkBanHeader } from '../framework/ban-csv.js';
+import { BAN_COLUMNS } from '../../src/contract/ban.js';
 import { IrisLocator } from './iris.js';
 import { projectGroups } from './project.js';
 import { aggregate, locateBadValue } from './stage.js';
 import { banCopyText } from './read.js';
-import { BAN_TABLE } from './schema.js';
+import { BAN_TABLE } from '../../src/db/schema.js';
 
-export { BAN_TABLE };
-registerLoadTable(BAN_TABLE);
 
 /** Columns of `ban.csv` (the export's own), for the pack's datapackage.json. */
 export const FIELDS: FieldSchema[] = BAN_COLUMNS.map((name) => {

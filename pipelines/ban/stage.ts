@@ -8,7 +8,8 @@ import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { SourceError } from '../framework/errors.js';
-import { BAN_COLUMNS, banReadCsv, type BanColumn } from './columns.js';
+import { banReadCsv } from '../framework/ban-csv.js';
+import { BAN_COLUMNS, type BanColumn } from '../../src/contract/ban.js';
 
 export interface ScanScope { files: string[]; departements: readonly string[] }
 

@@ -4,15 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { Store } from '../../src/db/client.js';
+import { BULK_TABLES } from '../../src/db/schema.js';
 import type { ReferentialData } from '../../src/domain/referential.js';
 import type { Provenance, SourceStats } from '../../src/contract/release.js';
 import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
 
 /** Tables that hold rows of a load; a failed or replaced load is deleted from each. */
 const LOAD_TABLES = ['cog_communes', 'cog_history', 'cog_epci', 'cog_departements', 'cog_regions', 'commune_datasets'];
-const extraTables = new Set<string>();
-/** Bulk tables a pipeline writes through `ctx.bulk.copy` are cleaned up with the load. */
-export function registerLoadTable(table: string): void { extraTables.add(table); }
 
 export async function createLoad(store: Store, sourceId: string, millesime: string): Promise<number> {
   const [row] = await store.query<{ id: number }>(
@@ -32,7 +30,7 @@ export async function completeLoad(
 }
 
 export async function discardLoad(store: Store, loadId: number): Promise<void> {
-  for (const table of [...LOAD_TABLES, ...extraTables]) await store.query(`DELETE FROM ${table} WHERE load_id = $1`, [loadId]);
+  for (const table of [...LOAD_TABLES, ...BULK_TABLES]) await store.query(`DELETE FROM ${table} WHERE load_id = $1`, [loadId]);
   await store.query(`UPDATE loads SET status = 'failed' WHERE id = $1`, [loadId]);
 }
 

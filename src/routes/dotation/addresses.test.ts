@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { openPglite, type Store } from '../../db/client.js';
 import pipeline from '../../../pipelines/ban/source.js';
-import { banAdresses } from '../../../pipelines/ban/schema.js';
-import { BAN_HEADER } from '../../../pipelines/ban/columns.js';
+import { banAdresses } from '../../db/schema.js';
+import { BAN_HEADER } from '../../contract/ban.js';
 import { registryEntry, runPipeline, type PipelineRun } from '../../../tests/helpers/run-pipeline.js';
 import { addressCodes, isAddressLoad, streamAddresses } from './addresses.js';
 

@@ -7,8 +7,8 @@
  */
 import type { Store } from '../../db/client.js';
 import { csvLine } from '../../db/csv.js';
-import { BAN_COLUMNS, BAN_HEADER } from '../../../pipelines/ban/columns.js';
-import { BAN_TABLE } from '../../../pipelines/ban/schema.js';
+import { BAN_COLUMNS, BAN_HEADER } from '../../contract/ban.js';
+import { BAN_TABLE } from '../../db/schema.js';
 
 const PAGE = 5000;
 const SELECT = BAN_COLUMNS.join(', ');

@@ -1,20 +1,7 @@
-/**
- * The BAN legacy "csv" export layout (sources.md §1.2): 23 columns, `;`,
- * UTF-8, header always present. The order is the file's and the bulk table's.
- */
-import { SourceError } from '../framework/errors.js';
-import { readFirstLine } from '../framework/csv-header.js';
-
-export const BAN_COLUMNS = [
-  'id', 'id_fantoir', 'numero', 'rep', 'nom_voie', 'code_postal', 'code_insee', 'nom_commune',
-  'code_insee_ancienne_commune', 'nom_ancienne_commune', 'x', 'y', 'lon', 'lat', 'type_position',
-  'alias', 'nom_ld', 'libelle_acheminement', 'nom_afnor', 'source_position', 'source_nom_voie',
-  'certification_commune', 'cad_parcelles',
-] as const;
-
-export type BanColumn = (typeof BAN_COLUMNS)[number];
-
-export const BAN_HEADER = BAN_COLUMNS.join(';');
+/** Reading the BAN legacy "csv" export: the declared columns, checked by name. */
+import { SourceError } from './errors.js';
+import { readFirstLine } from './csv-header.js';
+import { BAN_COLUMNS, type BanColumn } from '../../src/contract/ban.js';
 
 /**
  * `read_csv` over the files with the 23 declared columns, nothing sniffed:
