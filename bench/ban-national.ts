@@ -96,7 +96,7 @@ async function ingest(): Promise<void> {
   t = performance.now();
   const cpuStart = process.cpuUsage();
   const output = await pipeline.run({
-    source, files: [out], duckdb, referential: referential(), departements: [], scope: new DepartementScope([]), workDir,
+    source, files: [out], duckdb, referential: referential(), scope: new DepartementScope([]), workDir,
     dataset: async (id) => (id === 'iris-contours' && iris ? (await gridIris(duckdb, out)).records : undefined),
     report: {
       read: (n = 1) => { stats.read += n; },

@@ -19,9 +19,9 @@ import { parseArgs } from 'node:util';
 import { GeoPackage } from '../pipelines/framework/geo/gpkg.js';
 import { fromWgs84 } from '../pipelines/framework/geo/crs.js';
 import type { CommuneRecord } from '../src/contract/dataset.js';
-import { communeShapes, measureLayer } from '../pipelines/arcep-couverture/source.js';
-import { polyContains, polygonsOf, type IntersectionStats } from '../pipelines/arcep-couverture/geometry.js';
-import type { CoverageLayer } from '../pipelines/arcep-couverture/layers.js';
+import { communeShapes, measureLayer, type CoverageLayer } from '../pipelines/arcep-couverture/project.js';
+import { polyContains, polygonsOf } from '../pipelines/framework/geo/planar.js';
+import type { IntersectionStats } from '../pipelines/framework/geo/covered-area.js';
 import { prng } from './prng.js';
 
 const { values } = parseArgs({ options: { sites: { type: 'string', default: '320' }, cell: { type: 'string', default: '25' }, addresses: { type: 'string', default: '380000' } } });
@@ -31,7 +31,7 @@ mkdirSync(out, { recursive: true });
 
 const random = prng(974);
 
-const fc = JSON.parse(readFileSync(join(root, 'pipelines/arcep-couverture/fixtures/communes-974.geojson'), 'utf8')) as GeoJSON.FeatureCollection;
+const fc = JSON.parse(readFileSync(join(root, 'samples/communes-contours/communes-974-la-reunion.geojson'), 'utf8')) as GeoJSON.FeatureCollection;
 const records: CommuneRecord[] = fc.features.map((f) => ({ code: String(f.properties!.code), data: {}, features: [f] }));
 const project = fromWgs84(2975);
 const island = fc.features.flatMap((f) => polygonsOf(f.geometry)).map((p) => p.map((r) => r.map((pt) => project(pt))));

@@ -7,13 +7,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
-import type { Logger } from 'pino';
-import type { Store } from './db/client.js';
-import type { SourceDefinition } from './contract/registry.js';
 import { etagFor, matchesIfNoneMatch, withEncoding } from './http/etag.js';
-import { compressStream, isCompressible, negotiateEncoding, type Encoding } from './http/compression.js';
-import { ApiError, problemBody, problemResponse } from './http/problem.js';
-import { ReleaseTracker, type ServingRelease } from './http/serving-release.js';
+import { compressStream, isCompressible, negotiateEncoding } from './http/compression.js';
+import { problemBody, problemResponse } from './http/problem.js';
+import { ApiError } from './errors.js';
+import type { App, AppDeps, AppEnv } from './http/context.js';
+import { ReleaseTracker } from './releases/serving-release.js';
 import { registerCommuneRoutes } from './routes/communes/index.js';
 import { registerTerritoireRoutes } from './routes/territoires/index.js';
 import { registerDotationRoutes } from './routes/dotation/index.js';
@@ -24,21 +23,8 @@ import { registerCatalogRoutes } from './routes/catalog/index.js';
 import { registerChangesRoutes } from './routes/changes/index.js';
 import { registerDemoRoutes } from './routes/demo/index.js';
 
-export interface AppDeps {
-  store: Store;
-  registry: SourceDefinition[];
-  releaseCheckMs?: number;
-  logger?: Logger;
-  /** Entries of the rendered-body cache (dotations built once per release, commune, format). */
-  cacheSize?: number;
-  /** Origin written into outgoing links (PUBLIC_URL), instead of the request's. */
-  publicUrl?: string;
-}
-
-export type AppEnv = {
-  Variables: { requestId: string; release: ServingRelease | undefined; encoding: Encoding | undefined; publicUrl: string | undefined };
-};
-export type App = OpenAPIHono<AppEnv>;
+/** Kept for callers that took the types from here; they are declared in http/context.ts. */
+export type { App } from './http/context.js';
 
 /** Paths answered without a release (the service must say it is up before the first ingestion ends). */
 const WITHOUT_RELEASE = new Set(['/health', '/openapi.json', '/sources', '/']);

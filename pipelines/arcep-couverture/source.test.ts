@@ -1,19 +1,20 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pipeline, { type CommuneCoverage } from './source.js';
-import { parseCoverageName } from './layers.js';
+import pipeline from './source.js';
+import { parseCoverageName, type CommuneCoverage } from './project.js';
 import { registryEntry, runPipeline, type PipelineRun } from '../../tests/helpers/run-pipeline.js';
 import type { CommuneRecord } from '../../src/contract/dataset.js';
 
-const fixtures = join(import.meta.dirname, 'fixtures');
-const BAN = join(import.meta.dirname, '../ban/fixtures/adresses-05-extrait.csv.gz');
+const samples = join(import.meta.dirname, '../../samples');
+const arcep = join(samples, 'arcep-couverture');
+const BAN = join(samples, 'ban/adresses-05-extrait.csv.gz');
 const source = registryEntry('arcep-couverture');
-const reference = JSON.parse(readFileSync(join(fixtures, 'reference-shares.json'), 'utf8')) as Record<string, { code: string; niveau: string; partSurface: number | null; adresses?: number; adressesCouvertes?: number }[]>;
+const reference = JSON.parse(readFileSync(join(arcep, 'reference-shares.json'), 'utf8')) as Record<string, { code: string; niveau: string; partSurface: number | null; adresses?: number; adressesCouvertes?: number }[]>;
 
 /** Contour records as the communes-contours dataset holds them (WGS84); Ristolas (05120) belongs to Abriès-Ristolas (05001). */
 function contours(file: string): CommuneRecord[] {
-  const fc = JSON.parse(readFileSync(join(fixtures, file), 'utf8')) as GeoJSON.FeatureCollection;
+  const fc = JSON.parse(readFileSync(join(samples, 'communes-contours', file), 'utf8')) as GeoJSON.FeatureCollection;
   const byCode = new Map<string, GeoJSON.Feature[]>();
   for (const f of fc.features) {
     const code = String(f.properties!.code) === '05120' ? '05001' : String(f.properties!.code);
@@ -29,9 +30,9 @@ let run: PipelineRun;
 beforeAll(async () => {
   run = await runPipeline(pipeline, {
     source,
-    files: [join(fixtures, '2026_T1_couv_Metropole_OF_4G_data.gpkg.7z'), join(fixtures, '2026_T1_couv_Metropole_OF_3G_data.gpkg'),
-      join(fixtures, '2026_T1_couv_974_LaReunion_SRR_4G_data.gpkg'), BAN],
-    datasets: { 'communes-contours': [...contours('communes-05-extrait.geojson'), ...contours('communes-974.geojson')] },
+    files: [join(arcep, '2026_T1_couv_Metropole_OF_4G_data.gpkg.7z'), join(arcep, '2026_T1_couv_Metropole_OF_3G_data.gpkg'),
+      join(arcep, '2026_T1_couv_974_LaReunion_SRR_4G_data.gpkg'), BAN],
+    datasets: { 'communes-contours': [...contours('communes-05-hautes-alpes-extrait.geojson'), ...contours('communes-974-la-reunion.geojson')] },
   });
 });
 
@@ -81,13 +82,13 @@ describe('arcep-couverture', () => {
   });
 
   it('stops when the commune contours are not in the release', async () => {
-    await expect(runPipeline(pipeline, { source, files: [join(fixtures, '2026_T1_couv_974_LaReunion_SRR_4G_data.gpkg')] })).rejects.toThrow(/communes-contours/);
+    await expect(runPipeline(pipeline, { source, files: [join(arcep, '2026_T1_couv_974_LaReunion_SRR_4G_data.gpkg')] })).rejects.toThrow(/communes-contours/);
   });
 
   it('--departement keeps the communes of that département only', async () => {
     const only = await runPipeline(pipeline, {
-      source, files: [join(fixtures, '2026_T1_couv_974_LaReunion_SRR_4G_data.gpkg')], departements: ['974'],
-      datasets: { 'communes-contours': [...contours('communes-05-extrait.geojson'), ...contours('communes-974.geojson')] },
+      source, files: [join(arcep, '2026_T1_couv_974_LaReunion_SRR_4G_data.gpkg')], departements: ['974'],
+      datasets: { 'communes-contours': [...contours('communes-05-hautes-alpes-extrait.geojson'), ...contours('communes-974-la-reunion.geojson')] },
     });
     expect(only.records.every((r) => r.code.startsWith('974'))).toBe(true);
     expect(only.records).toHaveLength(24);

@@ -2,13 +2,15 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pipeline, { quarterOf } from './source.js';
+import pipeline from './source.js';
+import { quarterOf } from './project.js';
 import { SourceError } from '../framework/errors.js';
 import { registryEntry, runPipeline } from '../../tests/helpers/run-pipeline.js';
 
-const fixtures = join(import.meta.dirname, 'fixtures');
-const METRO = join(fixtures, 'sites-metropole-extrait.csv');
-const DOM = join(fixtures, 'sites-outremer-extrait.csv');
+// The registry's sample is the test data (see samples/arcep-sites/README.md).
+const samples = join(import.meta.dirname, '../../samples/arcep-sites');
+const METRO = join(samples, 'sites-metropole-extrait.csv');
+const DOM = join(samples, 'sites-outremer-extrait.csv');
 const source = registryEntry('arcep-sites');
 const tmp = mkdtempSync(join(tmpdir(), 'arcep-sites-'));
 type Op = { codeOperateur: string; sites: number; sites2g: number; sites3g: number; sites4g: number; sites5g: number; sites5g3500: number };

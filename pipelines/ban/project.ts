@@ -1,15 +1,123 @@
 /**
- * From the GROUP BY rows to one record per commune (and arrondissement), with
- * the commune-déléguée breakdown, the Paris/Lyon/Marseille roll-up and the
- * per-IRIS counts. Pure: no I/O, every figure comes from the rows it is given.
+ * From the GROUP BY rows of stage.sql to one record per commune (and
+ * arrondissement), with the commune-déléguée breakdown, the Paris/Lyon/Marseille
+ * roll-up and the per-IRIS counts. Pure: no I/O, every figure comes from the
+ * rows it is given.
  */
 import type { Referential } from '../../src/domain/referential.js';
-import type { CommuneRecord } from '../../src/contract/dataset.js';
-import { REJECT_MALFORMED, REJECT_UNKNOWN } from '../framework/rekey.js';
-import type { GroupRow } from './stage.js';
-import type { IrisView } from './iris.js';
+import type { CommuneRecord, FieldSchema } from '../../src/contract/dataset.js';
+import { BAN_COLUMNS } from '../../src/contract/ban.js';
+import { rejectionOf } from '../framework/rekey-keys.js';
+import { property, type Zone, type ZoneView } from '../framework/geo/zone-locator.js';
+
+/** One GROUP BY row: `niveau` 1 = the whole commune, 0 = one commune déléguée (or none) inside it. */
+export interface GroupRow {
+  /** Current commune; `!U:<code>` unknown, `!S:<code>` split since, `!M:<code>` malformed code. */
+  cle: string;
+  niveau: 0 | 1;
+  deleguee: string | null;
+  /** `code_insee` values of the file grouped here (several after a merger). */
+  codesSource: string[];
+  adresses: number;
+  voies: number;
+  lieuxDits: number;
+  certifiees: number;
+  sansPosition: number;
+  codesPostaux: string[];
+  parTypePosition: Record<string, number>;
+  parSourcePosition: Record<string, number>;
+  parSourceNomVoie: Record<string, number>;
+}
+
+/** Values breaking their format, counted by the scan (numero and certification_commune; DuckDB's reader stops on the others). */
+export interface FormatChecks { numero: number; x: number; y: number; lon: number; lat: number; certification_commune: number }
+
+type Rows = Map<string, Record<string, unknown>[]>;
+
+/**
+ * The groups and format counts from the rows of stage.sql's summary, distinct
+ * and histograms queries. `badHistogram` makes the error for a packed
+ * histogram that does not unpack (a control character in a value).
+ */
+export function groupsOf(rows: Rows, badHistogram: (commune: string) => Error): { groups: GroupRow[]; checks: FormatChecks } {
+  const key = (r: Record<string, unknown>) => `${r.niveau}|${r.cle}|${r.deleguee ?? '\u0000'}`;
+  const checks: FormatChecks = { numero: 0, x: 0, y: 0, lon: 0, lat: 0, certification_commune: 0 };
+  const groups = new Map<string, GroupRow>();
+  for (const r of rows.get('summary') ?? []) {
+    const niveau = Number(r.niveau) as 0 | 1;
+    if (niveau === 1) {
+      checks.certification_commune += Number(r.bad_certification_commune);
+      checks.numero += Number(r.sans_numero);
+    }
+    groups.set(key(r), {
+      cle: String(r.cle),
+      niveau,
+      deleguee: (r.deleguee as string | null) ?? null,
+      codesSource: ((r.codes_source as string[] | null) ?? []).map(String).sort(),
+      adresses: Number(r.adresses),
+      voies: 0,
+      lieuxDits: 0,
+      certifiees: Number(r.certifiees),
+      sansPosition: Number(r.sans_position),
+      codesPostaux: ((r.codes_postaux as string[] | null) ?? []).map(String).sort(),
+      parTypePosition: {},
+      parSourcePosition: {},
+      parSourceNomVoie: {},
+    });
+  }
+  for (const r of rows.get('distinct') ?? []) {
+    const g = groups.get(key(r));
+    if (!g) continue;
+    g.voies = Number(r.voies);
+    g.lieuxDits = Number(r.lieux_dits);
+  }
+  const histogram = { type: 'parTypePosition', sourcePosition: 'parSourcePosition', sourceVoie: 'parSourceNomVoie' } as const;
+  for (const r of rows.get('histograms') ?? []) {
+    const g = groups.get(key(r));
+    if (!g) continue;
+    for (const entry of String(r.valeurs).split('\u001e')) {
+      const parts = entry.split('\u001f');
+      // Separators are ASCII control characters, which no BAN field holds; one that did would be caught here.
+      if (parts.length !== 3) throw badHistogram(g.cle);
+      const [attribut, val, n] = parts;
+      g[histogram[attribut as keyof typeof histogram]][val] = Number(n);
+    }
+  }
+  return { groups: [...groups.values()], checks };
+}
+
+/** The IRIS a feature of the `iris-contours` records stands for (its producers spell the columns differently). */
+export function irisZone(p: Record<string, unknown> | null): Zone | null {
+  const code = property(p, 'codeIris', 'code_iris', 'CODE_IRIS', 'code');
+  return code ? { code, nom: property(p, 'nomIris', 'nom_iris', 'NOM_IRIS', 'nom') } : null;
+}
 
 export const REJECT_SPLIT = 'code commune scindé depuis (adresses non attribuables)';
+
+/** Columns of `ban.csv` (the export's own), for the pack's datapackage.json. */
+export const FIELDS: FieldSchema[] = BAN_COLUMNS.map((name) => {
+  const type: FieldSchema['type'] = name === 'numero' || name === 'certification_commune' ? 'integer'
+    : ['x', 'y', 'lon', 'lat'].includes(name) ? 'number' : 'string';
+  const descriptions: Partial<Record<string, string>> = {
+    id: "Clé d'interopérabilité <INSEE>_<voie>_<numéro>[_<suffixe>]",
+    code_insee: 'Commune (arrondissement municipal pour Paris, Lyon, Marseille)',
+    code_insee_ancienne_commune: 'Commune déléguée ou associée',
+    x: 'Abscisse en projection légale du territoire (Lambert-93 en métropole)',
+    y: 'Ordonnée en projection légale du territoire',
+    lon: 'Longitude WGS84', lat: 'Latitude WGS84',
+    certification_commune: '1 si l’adresse est certifiée par la commune',
+    cad_parcelles: 'Parcelles cadastrales, séparées par |',
+  };
+  return { name, type, ...(descriptions[name] ? { description: descriptions[name] } : {}) };
+});
+
+/** Definitions of the figures, in the dataset's metadata. */
+export const DEFINITIONS = {
+  voies: 'voies distinctes: id_fantoir, ou à défaut nom de voie dans la commune (et la commune déléguée)',
+  lieuxDits: 'valeurs distinctes de nom_ld',
+  partCertifiee: 'part des adresses avec certification_commune = 1',
+  iris: 'adresses par IRIS (point dans polygone, contours IRIS de la release)',
+};
 
 /** Label for an empty `type_position` / `source_*` in the breakdowns. */
 export const NON_RENSEIGNE = 'non renseigné';
@@ -102,7 +210,7 @@ export interface Projection {
 
 export function projectGroups(
   groups: GroupRow[], referential: Referential,
-  options: { iris?: IrisView } = {},
+  options: { iris?: ZoneView } = {},
 ): Projection {
   const communes = new Map<string, GroupRow>();
   const deleguees = new Map<string, GroupRow[]>();
@@ -110,11 +218,11 @@ export function projectGroups(
   const rejectedCodes = new Map<string, number>();
   let projected = 0;
   for (const g of groups) {
-    if (g.cle.startsWith('!')) {
+    const rejection = rejectionOf(g.cle, REJECT_SPLIT);
+    if (rejection) {
       if (g.niveau !== 1) continue;
-      const reason = g.cle[1] === 'S' ? REJECT_SPLIT : g.cle[1] === 'U' ? REJECT_UNKNOWN : REJECT_MALFORMED;
-      rejected.set(reason, (rejected.get(reason) ?? 0) + g.adresses);
-      rejectedCodes.set(g.cle.slice(3), (rejectedCodes.get(g.cle.slice(3)) ?? 0) + g.adresses);
+      rejected.set(rejection.reason, (rejected.get(rejection.reason) ?? 0) + g.adresses);
+      rejectedCodes.set(rejection.code, (rejectedCodes.get(rejection.code) ?? 0) + g.adresses);
       continue;
     }
     if (g.niveau === 1) {
@@ -192,3 +300,4 @@ export function projectGroups(
   records.sort((a, b) => a.code.localeCompare(b.code));
   return { records, projected, rejected, rejectedCodes };
 }
+

@@ -8,12 +8,15 @@ import pipeline from './source.js';
 import { checkBanHeader } from '../framework/ban-csv.js';
 import { BAN_COLUMNS, BAN_HEADER } from '../../src/contract/ban.js';
 import { REJECT_MALFORMED, REJECT_UNKNOWN } from '../framework/rekey.js';
-import type { BanCommuneData } from './project.js';
+import { projectGroups, sumStats, NON_RENSEIGNE, REJECT_SPLIT, type BanCommuneData, type GroupRow } from './project.js';
+import { codeMappings } from '../framework/rekey.js';
 import { SourceError } from '../framework/errors.js';
-import { registryEntry, runPipeline, type PipelineRun } from '../../tests/helpers/run-pipeline.js';
+import { Referential } from '../../src/domain/referential.js';
+import { registryEntry, runPipeline, testReferential, type PipelineRun } from '../../tests/helpers/run-pipeline.js';
 import type { CommuneRecord } from '../../src/contract/dataset.js';
 
-const fixtures = join(import.meta.dirname, 'fixtures');
+// Test excerpts (samples/ban/README.md).
+const fixtures = join(import.meta.dirname, '../../samples/ban');
 const NATIONAL = join(fixtures, 'ban-france-extrait.csv.gz');
 const DEP05 = join(fixtures, 'adresses-05-extrait.csv.gz');
 const TWO_LINES = join(fixtures, 'adresses-01-deux-lignes-reelles.csv');
@@ -274,5 +277,50 @@ describe('ban per-IRIS counts', () => {
     expect(data(run.records, '05004').iris?.zones).toEqual([{ code: '050040000', nom: 'Ancelle', adresses: of('05004').length }]);
     expect(data(run.records, '05001').iris).toBeUndefined();
     expect(run.notes.get('communesAvecIris')).toBe(2);
+  });
+});
+
+function group(cle: string, niveau: 0 | 1, adresses: number, extra: Partial<GroupRow> = {}): GroupRow {
+  return {
+    cle, niveau, deleguee: null, codesSource: [cle], adresses, voies: 1, lieuxDits: 0,
+    certifiees: adresses, sansPosition: 0, codesPostaux: [], parTypePosition: { '': adresses }, parSourcePosition: { commune: adresses },
+    parSourceNomVoie: { commune: adresses }, ...extra,
+  };
+}
+
+describe('ban projection', () => {
+  it('rejects rows of a code split since, with the reason', () => {
+    const { records, rejected, projected } = projectGroups([group('!S:99001', 1, 4), group('05001', 1, 2)], testReferential());
+    expect(rejected.get(REJECT_SPLIT)).toBe(4);
+    expect(projected).toBe(2);
+    expect(records.map((r) => r.code)).toEqual(['05001']);
+  });
+
+  it('a split code is mapped to no commune', () => {
+    const referential = new Referential({
+      millesime: '2026', epci: [], departements: [], regions: [],
+      communes: [
+        { code: '99001', nom: 'A', type: 'commune-actuelle', departement: '99', region: '99', codesPostaux: [] },
+        { code: '99002', nom: 'B', type: 'commune-actuelle', departement: '99', region: '99', codesPostaux: [] },
+      ],
+      history: [
+        { ancienCode: '99000', ancienNom: 'AB', nouveauCode: '99001', nouveauNom: 'A' },
+        { ancienCode: '99000', ancienNom: 'AB', nouveauCode: '99002', nouveauNom: 'B' },
+      ],
+    });
+    expect(codeMappings(referential, REJECT_SPLIT).find((m) => m.source === '99000')).toEqual({ source: '99000', commune: null, motif: REJECT_SPLIT });
+  });
+
+  it('labels empty position types and sums PLM parts', () => {
+    const sum = sumStats([
+      { adresses: 2, voies: 1, lieuxDits: 0, adressesCertifiees: 1, partCertifiee: 0.5, codesPostaux: ['75006'], parTypePosition: { entrée: 2 }, parSourcePosition: {}, parSourceNomVoie: {}, adressesSansPosition: 0 },
+      { adresses: 2, voies: 2, lieuxDits: 1, adressesCertifiees: 2, partCertifiee: 1, codesPostaux: ['75007', '75006'], parTypePosition: { entrée: 1, bâtiment: 1 }, parSourcePosition: {}, parSourceNomVoie: {}, adressesSansPosition: 1 },
+    ]);
+    expect(sum).toMatchObject({ adresses: 4, voies: 3, adressesCertifiees: 3, partCertifiee: 0.75, codesPostaux: ['75006', '75007'], parTypePosition: { entrée: 3, bâtiment: 1 }, adressesSansPosition: 1 });
+    const { records } = projectGroups([group('69381', 1, 3), group('69382', 1, 5)], testReferential());
+    const lyon = records.find((r) => r.code === '69123')!.data as unknown as BanCommuneData;
+    expect(lyon.adresses).toBe(8);
+    expect(lyon.parTypePosition).toEqual({ [NON_RENSEIGNE]: 8 });
+    expect(records.map((r) => r.code)).toEqual(['69123', '69381', '69382']);
   });
 });

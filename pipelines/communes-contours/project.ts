@@ -4,11 +4,11 @@
  * its geodesic area. Polygons of communes merged since the source's COG are
  * unioned into the commune they form today.
  */
-import { featureCollection, union } from '@turf/turf';
 import type { CommuneRecord, FieldSchema } from '../../src/contract/dataset.js';
 import type { Referential } from '../../src/domain/referential.js';
 import { roundPositions } from '../framework/geo/crs.js';
-import { type Areal, bbox, isAreal, pointInside, surface } from '../../src/geo/measure.js';
+import { unionPolygons } from '../framework/geo/polygon-union.js';
+import { type Areal, bbox, pointInside, surface } from '../../src/geo/measure.js';
 
 export interface ContourPart {
   /** Commune code as written in the source. */
@@ -32,22 +32,8 @@ export const FIELDS: FieldSchema[] = [
   { name: 'recode', type: 'boolean', description: 'Vrai quand le contour vient de codes d\'un COG antérieur (fusion, changement de code)' },
 ];
 
-
-/** Union of the parts (the polygons of communes merged since). */
-export function unionParts(parts: Areal[]): { geometry: Areal; unioned: boolean } {
-  if (parts.length === 1) return { geometry: parts[0], unioned: false };
-  try {
-    const merged = union(featureCollection(parts.map((geometry) => ({ type: 'Feature' as const, properties: {}, geometry }))));
-    if (merged && isAreal(merged.geometry)) return { geometry: merged.geometry, unioned: true };
-  } catch {
-    // Degenerate input for the clipper: keep every part rather than lose one.
-  }
-  const polygons = parts.flatMap((g) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates));
-  return { geometry: { type: 'MultiPolygon', coordinates: polygons }, unioned: false };
-}
-
 export function buildContourRecord(target: string, parts: ContourPart[], referential: Referential): CommuneRecord {
-  const { geometry: raw } = unionParts(parts.map((p) => p.geometry));
+  const { geometry: raw } = unionPolygons(parts.map((p) => p.geometry));
   const geometry = roundPositions(raw, 7);
   const entry = referential.commune(target);
   const nom = entry?.nom ?? parts[0].nom ?? null;

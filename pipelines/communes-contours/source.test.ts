@@ -10,8 +10,8 @@ import type { Areal } from '../../src/geo/measure.js';
 import pipeline from './source.js';
 
 const root = join(import.meta.dirname, '../..');
-const fixtures = join(import.meta.dirname, 'fixtures');
-const reference = (JSON.parse(readFileSync(join(root, 'pipelines/framework/geo/fixtures/reference-areas.json'), 'utf8')) as { aires: Record<string, number> }).aires;
+const samples = join(root, 'samples/communes-contours');
+const reference = (JSON.parse(readFileSync(join(samples, 'reference-areas.json'), 'utf8')) as { aires: Record<string, number> }).aires;
 const source = registryEntry('communes-contours');
 const sampleFiles = source.echantillon.map((f) => join(root, f));
 
@@ -78,7 +78,7 @@ describe('communes-contours on the Etalab-format sample (older COG)', async () =
 
   it('lets the locator place real BAN addresses of Ristolas in Abriès-Ristolas', () => {
     const locator = new CommuneLocator(run.records.map((r) => ({ code: r.code, geometry: r.features![0].geometry as Areal })));
-    const lines = readFileSync(join(root, 'pipelines/framework/geo/fixtures/ban-adresses-extrait.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(';'));
+    const lines = readFileSync(join(samples, 'ban-adresses-extrait.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(';'));
     const ristolas = lines.filter((v) => v[8] === '05120');
     expect(ristolas.length).toBeGreaterThan(2);
     for (const v of ristolas) expect(locator.locate(Number(v[12]), Number(v[13]))?.commune).toBe('05001');
@@ -90,7 +90,7 @@ describe('communes-contours on the Etalab-format sample (older COG)', async () =
 });
 
 describe('communes-contours on IGN ADMIN EXPRESS shapefiles (Lambert-93 and RGR92 / UTM 40S)', async () => {
-  const files = ['ADMIN-EXPRESS-COG_SHP_LAMB93_FXX_extrait-05-2A.7z', 'ADMIN-EXPRESS-COG_SHP_RGR92UTM40S_REU_extrait-974.7z'].map((f) => join(fixtures, f));
+  const files = ['ADMIN-EXPRESS-COG_SHP_LAMB93_FXX_extrait-05-2A.7z', 'ADMIN-EXPRESS-COG_SHP_RGR92UTM40S_REU_extrait-974.7z'].map((f) => join(samples, f));
   const run = await runPipeline(pipeline, { source, files });
 
   it('reads the .prj of each territory and gives back the WGS84 areas', () => {

@@ -1,7 +1,10 @@
 /**
  * Commune contours: Etalab « contours administratifs » GeoJSON by default,
- * IGN ADMIN EXPRESS (COG) shapefiles or GeoPackage through --input, in
- * Lambert-93 or any overseas CRS (read from the .prj / the GeoPackage SRS).
+ * IGN ADMIN EXPRESS (COG) shapefiles (`COMMUNE.shp`: `INSEE_COM`, `NOM`;
+ * `ARRONDISSEMENT_MUNICIPAL.shp`: `INSEE_ARM`) or GeoPackage (layers
+ * `commune`, `arrondissement_municipal`: `code_insee`, `nom_officiel`) through
+ * --input, in Lambert-93 or any overseas CRS (read from the .prj / the
+ * GeoPackage SRS).
  *
  * Two passes keep memory bounded on a national file: the first reads codes
  * only and plans the re-keying onto the release's COG; the second projects
@@ -9,78 +12,55 @@
  */
 import type { SourceContext, SourceOutput, SourcePipeline } from '../framework/types.js';
 import type { CommuneRecord } from '../../src/contract/dataset.js';
-import { FeaturePlan } from '../framework/geo/feature-plan.js';
-import { departementOf, normaliseCommuneCode } from '../../src/domain/codes.js';
-import { rekey } from '../framework/rekey.js';
-import { GroupCollector } from '../framework/geo/groups.js';
-import { openContourInputs } from './read.js';
+import { normaliseCommuneCode } from '../../src/domain/codes.js';
+import { GroupProjector } from '../framework/geo/groups.js';
+import { type LayerSpec, layerFiles, openLayers, planPolygons, projectPolygons } from '../framework/geo/polygon-source.js';
 import { buildContourRecord, type ContourPart, FIELDS } from './project.js';
+
+const LAYERS: LayerSpec<'code' | 'nom'> = {
+  select: { shp: /^(COMMUNE|ARRONDISSEMENT_MUNICIPAL)\.shp$/i, gpkgLayers: ['commune', 'arrondissement_municipal'] },
+  none: 'aucun contour de commune trouvé (GeoJSON, COMMUNE.shp, ou couche « commune » d\'un GeoPackage attendus)',
+  // Etalab GeoJSON: `code`, `nom` (`commune` on arrondissements).
+  attributes: { code: ['code', 'code_insee', 'INSEE_COM', 'INSEE_ARM'], nom: ['nom', 'nom_officiel', 'NOM', 'NOM_COM', 'nom_commune'] },
+  optional: ['nom'],
+  missing: (names, found) => ({ problem: `champ du code commune absent: attendu l'un de ${names.join(', ')}; trouvés: ${found.join(', ') || '(aucun)'}` }),
+};
 
 const pipeline: SourcePipeline = {
   id: 'communes-contours',
   async run(ctx: SourceContext): Promise<SourceOutput> {
-    const inputs = await openContourInputs(ctx.source.id, ctx.files, ctx.workDir);
-    const { referential } = ctx;
-    const wanted = new Set(ctx.departements);
-    const inScope = (code: string) => !wanted.size || wanted.has(referential.commune(code)?.departement ?? departementOf(code));
-
-    // Pass 1: codes only → target commune of every feature, group sizes.
-    const plan = new FeaturePlan();
-    const groupSize = new Map<string, number>();
-    for (const [i, input] of inputs.entries()) {
-      for await (const { index, properties } of input.source.attributes()) {
-        const code = normaliseCommuneCode(properties[input.codeField]);
-        if (!code) {
-          plan.set(i, index, { reason: 'code commune absent ou invalide' });
-          continue;
-        }
-        const r = rekey(code, referential);
-        if (!r.ok) {
-          plan.set(i, index, inScope(code) ? { reason: r.reason } : { skip: true });
-          continue;
-        }
-        if (!inScope(r.code)) {
-          plan.set(i, index, { skip: true });
-          continue;
-        }
-        plan.set(i, index, { target: r.code });
-        groupSize.set(r.code, (groupSize.get(r.code) ?? 0) + 1);
-      }
-    }
-    if (plan.outOfScope) ctx.report.note('hors des départements demandés', plan.outOfScope);
-
-    async function* communes(): AsyncGenerator<CommuneRecord> {
-      const collector = new GroupCollector<ContourPart>(groupSize);
-      const done = new Set<string>();
-      let rekeyed = 0;
-      const shrink = (target: string) => groupSize.set(target, (groupSize.get(target) ?? 1) - 1);
-      for await (const { input, feature, target } of plan.polygons(inputs, ctx, 'contours', shrink)) {
-        const code = normaliseCommuneCode(feature.properties[input.codeField])!;
-        const nom = input.nameField ? String(feature.properties[input.nameField] ?? '') || undefined : undefined;
-        const group = collector.add(target, { code, nom, geometry: feature.geometry });
-        if (!group) continue;
-        ctx.report.projected(group.length);
-        if (group.some((g) => g.code !== target)) rekeyed++;
-        done.add(target);
-        yield buildContourRecord(target, group, referential);
-      }
-      for (const [target, group] of collector.leftovers()) {
-        if (!group.length) continue;
-        ctx.report.projected(group.length);
-        done.add(target);
-        yield buildContourRecord(target, group, referential);
-      }
-      ctx.report.note('communes recodées (contours d\'un COG antérieur)', rekeyed);
-      let missing = 0;
-      for (const c of referential.communesAndArrondissements()) if (inScope(c.code) && !done.has(c.code)) missing++;
-      ctx.report.note(`communes du COG ${referential.millesime} sans contour`, missing);
-    }
+    const { layers } = await openLayers(ctx, LAYERS);
+    const { referential, scope, report } = ctx;
+    const plan = await planPolygons(ctx, layers, {
+      commune: (a) => normaliseCommuneCode(a.code) ?? { reason: 'code commune absent ou invalide' },
+    });
+    const groups = new GroupProjector<ContourPart, CommuneRecord>(plan.expected, (target, parts) => buildContourRecord(target, parts, referential));
+    // Counts groups completed during the pass: one left incomplete (its last polygon without geometry) comes out of finish() uncounted, as it always has.
+    let rekeyed = 0;
+    const communes = projectPolygons(ctx, layers, plan, {
+      phase: 'contours',
+      projector: {
+        add: (target, part: ContourPart) => {
+          const record = groups.add(target, part);
+          if (record?.data.recode) rekeyed++;
+          return record;
+        },
+        finish: () => groups.finish(),
+      },
+      part: (a, geometry): ContourPart => ({ code: normaliseCommuneCode(a.code)!, nom: String(a.nom ?? '') || undefined, geometry }),
+      end(done) {
+        report.note('communes recodées (contours d\'un COG antérieur)', rekeyed);
+        let missing = 0;
+        for (const c of referential.communesAndArrondissements()) if (scope.includes(c.code) && !done.has(c.code)) missing++;
+        report.note(`communes du COG ${referential.millesime} sans contour`, missing);
+      },
+    });
 
     return {
       fields: FIELDS,
-      communes: communes(),
+      communes,
       metadata: {
-        fichiers: inputs.map((x) => ({ fichier: x.source.label, format: x.source.format, epsg: x.source.epsg() ?? 4326 })),
+        fichiers: layerFiles(layers),
         surface: 'aire géodésique sur l\'ellipsoïde GRS80 (latitudes authaliques), en m² et km²',
         centre: 'point intérieur au contour (turf pointOnFeature, ou milieu de la plus large traversée horizontale)',
         cog: referential.millesime,

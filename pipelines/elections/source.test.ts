@@ -5,20 +5,21 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import pipeline from './source.js';
-import { SET_ASIDE } from './elections.js';
-import { toUtf8 } from './stage.js';
+import { LAYOUTS, SET_ASIDE, isCommuneFile, type CandidatResultat } from './project.js';
+import { circonscriptionCode, communeCode } from '../framework/interieur-codes.js';
+import { toUtf8 } from '../framework/staged-csv.js';
+import { bindBlocks, HeaderDrift } from '../framework/column-blocks.js';
 import { runPipeline, registryEntry, testReferential, type PipelineRun } from '../../tests/helpers/run-pipeline.js';
 import { Referential } from '../../src/domain/referential.js';
 import { SourceError } from '../framework/errors.js';
-import type { CandidatResultat } from './project.js';
 
-const F = (name: string) => join(import.meta.dirname, 'fixtures', name);
+const S = (path: string) => join(import.meta.dirname, '../../samples', path);
 const FILES: Record<string, string[]> = {
-  'elections-pres-2022-t1': [F('resultats-par-niveau-subcom-t1-france-entiere.txt')],
-  'elections-pres-2022-t2': [F('resultats-par-niveau-subcom-t2-france-entiere.txt')],
-  'elections-euro-2024': [F('europeennes-2024-par-commune.csv')],
-  'elections-legi-2024-t1': [F('legislatives-2024-t1-par-commune.csv'), F('legislatives-2024-t1-par-circonscription.csv')],
-  'elections-legi-2024-t2': [F('legislatives-2024-t2-par-commune.csv'), F('legislatives-2024-t2-par-circonscription.csv')],
+  'elections-pres-2022-t1': [S('elections-pres-2022-t1/resultats-par-niveau-subcom-t1-france-entiere.txt')],
+  'elections-pres-2022-t2': [S('elections-pres-2022-t2/resultats-par-niveau-subcom-t2-france-entiere.txt')],
+  'elections-euro-2024': [S('elections-euro-2024/resultats-definitifs-par-commune.csv')],
+  'elections-legi-2024-t1': [S('elections-legi-2024-t1/resultats-definitifs-par-communes.csv'), S('elections-legi-2024-t1/resultats-definitifs-par-circonscriptions-legislatives.csv')],
+  'elections-legi-2024-t2': [S('elections-legi-2024-t2/resultats-definitifs-par-commune.csv'), S('elections-legi-2024-t2/resultats-definitifs-par-circonscription.csv')],
 };
 
 /** Reads a results file in the test, independently of the pipeline: rows as arrays, header first. */
@@ -299,4 +300,129 @@ describe('registry entries and samples', () => {
       expect(run.output.fields!.map((f) => f.name)).toEqual(Object.keys(run.records[0].rows![0]));
     });
   }
+});
+
+const code = (dep: string, commune: string) => {
+  const r = communeCode(dep, commune);
+  return r.kind === 'commune' ? r.code : r.kind;
+};
+
+describe('communeCode', () => {
+  it('pads unpadded département and commune numbers', () => {
+    expect(code('1', '2')).toBe('01002');
+    expect(code('01', '002')).toBe('01002');
+    expect(code('35', '62')).toBe('35062');
+    expect(code('2A', '4')).toBe('2A004');
+  });
+
+  it('takes full INSEE codes as they are, restoring a lost leading zero', () => {
+    expect(code('1', '1053')).toBe('01053');
+    expect(code('2A', '2A004')).toBe('2A004');
+    expect(code('974', '97411')).toBe('97411');
+    expect(code('ZX', '97801')).toBe('97801');
+  });
+
+  it('maps the Ministry’s overseas letter codes, Mayotte with its old numbering', () => {
+    expect(code('ZA', '110')).toBe('97110');
+    expect(code('ZB', '209')).toBe('97209');
+    expect(code('ZC', '302')).toBe('97302');
+    expect(code('ZD', '416')).toBe('97416');
+    expect(code('ZM', '508')).toBe('97608');
+    expect(code('ZS', '502')).toBe('97502');
+    expect(code('ZX', '801')).toBe('97801');
+    expect(code('ZX', '701')).toBe('97701');
+    expect(code('ZN', '818')).toBe('98818');
+    expect(code('ZP', '14')).toBe('98714');
+    expect(code('ZW', '1')).toBe('98601');
+  });
+
+  it('keeps the French abroad out of communes', () => {
+    expect(communeCode('ZZ', '25')).toEqual({ kind: 'abroad' });
+    expect(communeCode('ZZ', 'ZZ01')).toEqual({ kind: 'abroad' });
+  });
+
+  it('refuses what it cannot read', () => {
+    expect(communeCode('QQ', '12').kind).toBe('invalid');
+    expect(communeCode('35', '').kind).toBe('invalid');
+    expect(communeCode('35', 'AB12').kind).toBe('invalid');
+  });
+});
+
+describe('circonscriptionCode', () => {
+  it('pads the unpadded 1st-round codes and keeps the others', () => {
+    expect(circonscriptionCode('101')).toBe('0101');
+    expect(circonscriptionCode('0101')).toBe('0101');
+    expect(circonscriptionCode('2A01')).toBe('2A01');
+    expect(circonscriptionCode('97401')).toBe('97401');
+    expect(circonscriptionCode('ZZ01')).toBe('ZZ01');
+    expect(circonscriptionCode('')).toBeNull();
+  });
+});
+
+/** The header bound to the elections' declared LAYOUTS. */
+const readLayout = (header: string[], firstRow: string[] | undefined) => bindBlocks(header, firstRow, LAYOUTS);
+const SUBCOM = 'Code du département;Libellé du département;Code de la commune;Libellé de la commune;Etat saisie;Inscrits;Abstentions;% Abs/Ins;Votants;% Vot/Ins;Blancs;% Blancs/Ins;% Blancs/Vot;Nuls;% Nuls/Ins;% Nuls/Vot;Exprimés;% Exp/Ins;% Exp/Vot;N°Panneau;Sexe;Nom;Prénom;Voix;% Voix/Ins;% Voix/Exp'.split(';');
+/** A data row of n fields (the last one filled unless said). */
+const row = (n: number, last = '0') => [...Array.from({ length: n - 1 }, () => '1'), last];
+const firstLine = (file: string) => readFileSync(S(file), 'utf8').split('\n')[0].split(';').map((h) => h.replace(/^"|"$/g, ''));
+
+describe('header binding (LAYOUTS), présidentielle 2022 subcom', () => {
+  it('counts candidate blocks from the data rows, the header naming only the first', () => {
+    const t1 = readLayout(SUBCOM, row(103));
+    expect(t1.spec.numbering).toBe('repeated');
+    expect(t1.blocks).toHaveLength(12);
+    expect(t1.blocks[0].columns).toMatchObject({ panneau: 19, nom: 21, voix: 23 });
+    expect(t1.blocks[11].columns.voix).toBe(19 + 11 * 7 + 4);
+    expect(t1.columnNames[19 + 11 * 7 + 4]).toBe('Voix (bloc 12)');
+    expect(readLayout(SUBCOM, row(33)).blocks).toHaveLength(2);
+  });
+
+  it('finds blocks by the N°Panneau name, not a constant (2017 re-export without Etat saisie)', () => {
+    const header = SUBCOM.filter((h) => h !== 'Etat saisie');
+    const layout = readLayout(header, row(18 + 11 * 7));
+    expect(layout.blocks).toHaveLength(11);
+    expect(layout.blocks[0].columns.panneau).toBe(18);
+    expect(layout.fixed.inscrits).toBe(4);
+  });
+
+  it('tolerates one empty trailing field (rows ending with a separator)', () => {
+    const layout = readLayout(SUBCOM, row(104, ''));
+    expect(layout.blocks).toHaveLength(12);
+    expect(layout.columnCount).toBe(104);
+  });
+
+  it('rejects rows that are not a whole number of blocks, and unknown columns', () => {
+    expect(() => readLayout(SUBCOM, row(104, 'x'))).toThrow(HeaderDrift);
+    expect(() => readLayout(SUBCOM.map((h) => (h === 'Abstentions' ? 'Abstention' : h)), row(103))).toThrow(/Abstention/);
+    expect(() => readLayout(SUBCOM.filter((h) => h !== 'Votants'), row(102))).toThrow(/Votants/);
+  });
+});
+
+describe('header binding (LAYOUTS), 2024 wide files', () => {
+  it('reads the 38 lists × 8 columns of the européennes', () => {
+    const layout = readLayout(firstLine('elections-euro-2024/resultats-definitifs-par-commune.csv'), undefined);
+    expect(layout).toMatchObject({ spec: { numbering: 'numbered' }, columnCount: 18 + 38 * 8 });
+    expect(isCommuneFile(layout)).toBe(true);
+    expect(layout.blocks).toHaveLength(38);
+    expect(Object.keys(layout.blocks[37].columns).sort()).toEqual(['liste', 'listeAbregee', 'nuance', 'panneau', 'pctExprimes', 'pctInscrits', 'sieges', 'voix']);
+  });
+
+  it('reads the 9 columns per candidate of the législatives, and recognises the per-circonscription file', () => {
+    const communes = readLayout(firstLine('elections-legi-2024-t2/resultats-definitifs-par-commune.csv'), undefined);
+    expect(communes.blocks).toHaveLength(4);
+    expect(Object.keys(communes.blocks[0].columns)).toHaveLength(9);
+    expect(communes.blocks[0].columns.elu).toBe(18 + 8);
+    const circos = readLayout(firstLine('elections-legi-2024-t2/resultats-definitifs-par-circonscription.csv'), undefined);
+    expect(isCommuneFile(circos)).toBe(false);
+    expect(circos.fixed.circo).toBe(2);
+  });
+
+  it('accepts a bureau-de-vote column, and refuses drift', () => {
+    const header = firstLine('elections-legi-2024-t2/resultats-definitifs-par-commune.csv');
+    const withBureau = [...header.slice(0, 4), 'Code BV', ...header.slice(4)];
+    expect(readLayout(withBureau, undefined).fixed.bureau).toBe(4);
+    expect(() => readLayout([...header, 'Voix 5'], undefined)).toThrow(/bloc 5|mêmes colonnes/);
+    expect(() => readLayout(header.map((h) => (h === 'Voix 2' ? 'Votes 2' : h)), undefined)).toThrow(/Votes 2/);
+    expect(() => readLayout(header, row(header.length + 3))).toThrow(HeaderDrift);
+  });
 });

@@ -65,3 +65,20 @@ export function projectRows(rows: Iterable<StagedRow>, referential: Referential,
   });
   return { records, rejected, read, projected };
 }
+
+/** The release-level description: period covered, measures and statuses with INSEE's own labels. */
+export function metadataOf(rows: StagedRow[], labels: Record<string, unknown>[]) {
+  const label = (variable: string, code: string) => labels.find((l) => l.variable === variable && l.code === code)?.libelle ?? null;
+  const years = rows.map((r) => r.annee);
+  const first = Math.min(...years);
+  const last = Math.max(...years);
+  return {
+    millesime: years.length ? String(last) : undefined,
+    metadata: {
+      periode: years.length ? `${first}-${last}` : null,
+      mesures: [...new Set(rows.map((r) => r.mesure))].sort().map((code) => ({ code, libelle: label('EC_MEASURE', code) })),
+      statuts: Object.fromEntries(labels.filter((l) => l.variable === 'OBS_STATUS').map((l) => [l.code, l.libelle])),
+      domicile: 'Événements comptés au domicile (de la mère pour une naissance, du défunt pour un décès), pas au lieu de l\'événement.',
+    },
+  };
+}

@@ -4,67 +4,55 @@
  * §2.1): per commune, births and deaths per year since 2008 and the natural
  * balance. Either file alone, or both; zip or CSV.
  */
+import { join } from 'node:path';
 import type { SourcePipeline } from '../framework/types.js';
 import { expandInputs } from '../framework/geo/archive.js';
-import { checkExactHeader, firstLineWhere, runSqlFile } from '../framework/delimited.js';
+import { checkExactHeader, firstLineWhere } from '../framework/declared-csv.js';
+import { readSqlSections, runSqlScript } from '../framework/sql-script.js';
+import { duckdbCsvError } from '../framework/varchar-csv.js';
 import { SourceError } from '../framework/errors.js';
-import { FIELDS, projectRows, type StagedRow } from './project.js';
+import { FIELDS, metadataOf, projectRows, type StagedRow } from './project.js';
 
 const DATA = ['EC_MEASURE', 'FREQ', 'GEO', 'GEO_OBJECT', 'OBS_STATUS', 'TIME_PERIOD', 'OBS_VALUE'];
 const METADATA = ['COD_VAR', 'LIB_VAR', 'COD_MOD', 'LIB_MOD'];
-/** A refused value, by the count stage.sql returns: the column it is in and the test a plain scan repeats. */
-const CHECKS = [
-  { count: 'mesure', column: 'EC_MEASURE', bad: (v: string) => v !== 'LVB' && v !== 'DTH', expected: 'LVB ou DTH' },
-  { count: 'annee', column: 'TIME_PERIOD', bad: (v: string) => !/^(19|20)\d{2}$/.test(v), expected: 'une année' },
-  { count: 'valeur', column: 'OBS_VALUE', bad: (v: string) => v !== '' && !/^-?\d+$/.test(v), expected: 'un nombre entier ou vide' },
-];
+const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
+const sections = (...names: string[]) => new Map(names.map((n) => [n, SQL.get(n)!]));
+/** What each count of the `checks` section refuses, and the test a plain scan repeats to find the line. */
+const CHECKS = {
+  mesure: { column: 'EC_MEASURE', bad: (v: string) => v !== 'LVB' && v !== 'DTH', expected: 'LVB ou DTH' },
+  annee: { column: 'TIME_PERIOD', bad: (v: string) => !/^(19|20)\d{2}$/.test(v), expected: 'une année' },
+  valeur: { column: 'OBS_VALUE', bad: (v: string) => v !== '' && !/^-?\d+$/.test(v), expected: 'un nombre entier ou vide' },
+};
 
 const pipeline: SourcePipeline = {
   id: 'etat-civil-insee',
   async run(ctx) {
-    const files = await expandInputs(ctx.files, ctx.workDir, (name) => /\.csv$/i.test(name));
     const rows: StagedRow[] = [];
-    const labels: Record<string, string> = {};
+    const labels: Record<string, unknown>[] = [];
     let otherLevels = 0;
-    for (const { file } of files) {
-      if (/metadata/i.test(file)) {
-        await checkExactHeader(ctx.source.id, file, METADATA);
-        const [, result] = await runSqlFile(ctx.duckdb, new URL('./metadata.sql', import.meta.url), { file }, ctx.source.id);
-        for (const [variable, code, label] of result) labels[`${variable}.${code}`] = String(label);
-        continue;
-      }
-      await checkExactHeader(ctx.source.id, file, DATA);
-      const [, counts, staged] = await runSqlFile(ctx.duckdb, new URL('./stage.sql', import.meta.url), { file }, ctx.source.id);
-      const [mesure, annee, valeur, autres] = counts[0].map(Number);
-      for (const [i, n] of [mesure, annee, valeur].entries()) {
-        if (!n) continue;
-        const check = CHECKS[i];
+    for (const { file } of await expandInputs(ctx.files, ctx.workDir, (name) => /\.csv$/i.test(name))) {
+      const metadata = /metadata/i.test(file);
+      await checkExactHeader(ctx.source.id, file, metadata ? METADATA : DATA);
+      const result = await runSqlScript(ctx.duckdb, metadata ? sections('metadata', 'labels', 'cleanup') : sections('data', 'checks', 'rows', 'cleanup'), {
+        params: { file }, mapError: (e) => duckdbCsvError(ctx.source.id, file, e),
+      });
+      if (metadata) { labels.push(...result.get('labels')!); continue; }
+      const counts = result.get('checks')![0];
+      for (const [name, check] of Object.entries(CHECKS)) {
+        if (!Number(counts[name])) continue;
         const { line, value } = await firstLineWhere(file, DATA, check.column, check.bad);
         throw new SourceError(ctx.source.id, file, `valeur « ${value} » inattendue (attendu : ${check.expected})`, line, check.column);
       }
-      otherLevels += autres;
-      for (const [m, code, statut, y, v] of staged) {
-        rows.push({ mesure: m as StagedRow['mesure'], code: String(code), statut: String(statut), annee: Number(y), valeur: v === null ? null : Number(v) });
-      }
+      otherLevels += Number(counts.autres_niveaux);
+      for (const r of result.get('rows')!) rows.push({ ...r, valeur: r.valeur === null ? null : Number(r.valeur) } as StagedRow);
     }
     const projection = projectRows(rows, ctx.referential, (code) => ctx.scope.includes(code));
     ctx.report.read(projection.read);
     ctx.report.projected(projection.projected);
     for (const [reason, n] of projection.rejected) ctx.report.rejected(reason, n);
     ctx.report.note('lignesAutresNiveaux', otherLevels);
-    const years = rows.map((r) => r.annee);
-    const measures = new Set(rows.map((r) => r.mesure));
-    return {
-      millesime: years.length ? String(Math.max(...years)) : undefined,
-      fields: FIELDS,
-      communes: projection.records,
-      metadata: {
-        periode: years.length ? `${Math.min(...years)}-${Math.max(...years)}` : null,
-        mesures: [...measures].sort().map((m) => ({ code: m, libelle: labels[`EC_MEASURE.${m}`] ?? null })),
-        statuts: Object.fromEntries(Object.entries(labels).filter(([k]) => k.startsWith('OBS_STATUS.')).map(([k, v]) => [k.slice(11), v])),
-        domicile: 'Événements comptés au domicile (de la mère pour une naissance, du défunt pour un décès), pas au lieu de l\'événement.',
-      },
-    };
+    const { millesime, metadata } = metadataOf(rows, labels);
+    return { millesime, fields: FIELDS, communes: projection.records, metadata };
   },
 };
 

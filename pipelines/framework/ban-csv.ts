@@ -1,6 +1,7 @@
-/** Reading the BAN legacy "csv" export: the declared columns, checked by name. */
+/** Reading the BAN legacy "csv" export: the declared columns, checked by name, and the format of their values. */
 import { SourceError } from './errors.js';
 import { readFirstLine } from './csv-header.js';
+import type { ValueFormat } from './value-formats.js';
 import { BAN_COLUMNS, type BanColumn } from '../../src/contract/ban.js';
 
 /**
@@ -35,3 +36,16 @@ export async function checkBanHeader(sourceId: string, file: string): Promise<vo
     }
   }
 }
+
+/** Columns DuckDB reads as numbers: a value that does not convert stops the scan with its line and column. */
+export const BAN_TYPED_COLUMNS = { numero: 'UINTEGER', x: 'DOUBLE', y: 'DOUBLE', lon: 'DOUBLE', lat: 'DOUBLE' } as const;
+
+/** What a value of each checked column must look like; empty is allowed where the producer writes it empty. */
+export const BAN_VALUE_FORMATS = {
+  numero: { test: (v: string) => /^[0-9]+$/.test(v), expected: 'un entier' },
+  x: { test: (v: string) => v === '' || Number.isFinite(Number(v)), expected: 'un nombre' },
+  y: { test: (v: string) => v === '' || Number.isFinite(Number(v)), expected: 'un nombre' },
+  lon: { test: (v: string) => v === '' || Number.isFinite(Number(v)), expected: 'un nombre' },
+  lat: { test: (v: string) => v === '' || Number.isFinite(Number(v)), expected: 'un nombre' },
+  certification_commune: { test: (v: string) => v === '0' || v === '1', expected: '0 ou 1' },
+} satisfies Record<string, ValueFormat>;

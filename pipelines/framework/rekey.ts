@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Referential } from '../../src/domain/referential.js';
+import type { DepartementScope } from './scope.js';
 
 export const REJECT_UNKNOWN = 'code commune inconnu du COG';
 export const REJECT_MALFORMED = 'code commune absent ou mal formé';
@@ -23,6 +24,26 @@ export function rekey(code: string, referential: Referential): Rekeyed {
   if (codes.length === 1) return { ok: true, code: codes[0], rekeyed: codes[0] !== code };
   if (codes.length === 0) return { ok: false, reason: `code commune inconnu du COG ${referential.millesime}` };
   return { ok: false, reason: 'commune scindée depuis le millésime de la source: géométrie non attribuable' };
+}
+
+export type Placement =
+  | { kind: 'commune'; code: string }
+  | { kind: 'outside' }
+  | { kind: 'unknown' }
+  | { kind: 'split'; codes: string[] };
+
+/**
+ * Where the rows of a source code go, the same for every source. In a partial
+ * run, a code is in scope when one of the current communes it stands for is,
+ * or, for a code the COG does not know, when its spelling's département is:
+ * such rows are then read and set aside, never silently dropped.
+ */
+export function place(code: string, referential: Referential, scope: DepartementScope): Placement {
+  const target = rekey(code, referential);
+  const codes = target.ok ? [target.code] : referential.currentCodes(code).codes;
+  if (scope.isPartial && !(codes.length ? codes : [code]).some((c) => scope.includes(c))) return { kind: 'outside' };
+  if (target.ok) return { kind: 'commune', code: target.code };
+  return codes.length ? { kind: 'split', codes } : { kind: 'unknown' };
 }
 
 export interface CodeMapping {

@@ -149,7 +149,6 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         files,
         duckdb: duck.connection,
         referential: referential!,
-        departements,
         scope: scope!,
         report,
         progress: progress.forSource(id),

@@ -1,11 +1,12 @@
 /**
- * The contract between the ingestion framework and one source's pipeline.
+ * The contract between the ingestion framework and one source.
  *
- * A source is a plain object (`SourcePipeline`) registered in `pipelines/index.ts`
- * under the id it has in `data-sources.yaml`. The framework fetches its files,
- * hands them over with a DuckDB connection and the COG referential of the release
- * being built, and loads what `run` yields. A pipeline never touches the release
- * tables itself: it throws `SourceError`/`GateError` to stop the release.
+ * A source is a folder `pipelines/<id>/` whose `source.ts` exports by default a
+ * `SourcePipeline` with the id it has in `data-sources.yaml`. The framework
+ * fetches its files, validates the run's scope, hands the files over with a
+ * DuckDB connection and the COG referential of the release being built, and
+ * checks, loads and publishes what `run` yields. A source never touches the
+ * release tables itself: it throws `SourceError`/`GateError` to stop the release.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceDefinition } from '../../src/contract/registry.js';
@@ -44,8 +45,6 @@ export interface SourceContext {
   duckdb: DuckDBConnection;
   /** COG of the release being built: validate and re-key commune codes with it. */
   referential: Referential;
-  /** `--departement` filter, empty = whole France. @deprecated use `scope`. */
-  departements: readonly string[];
   /** The départements this run covers: `scope.includes(code)` for any commune code of the file. */
   scope: DepartementScope;
   report: RunReport;

@@ -1,21 +1,176 @@
 /**
- * Pure projection of comparateur rows onto today's communes.
+ * Pure projection of the INSEE comparateur: which column holds which indicator,
+ * the dictionary, and staged rows → CommuneRecords.
+ *
+ * INSEE renames the columns with each edition (`P18_POP` → `P22_POP`, `MED19` →
+ * `MED21` → `MED_SL23`), so columns are matched by name pattern and the
+ * millésime is read from the suffix, never from the position.
  *
  * One source row per commune or arrondissement of the edition's COG. Rows of
- * communes merged since then are added up onto today's commune for counts;
- * medians and rates cannot be added, so they become null with a status that
- * says why. Ratios (density, activity, unemployment, yearly change) are
- * computed after summing, from the summed counts.
+ * communes merged since then are merged onto today's commune by the framework
+ * (counts add up; medians and rates become null with a status that says why).
+ * Ratios (density, activity, unemployment, yearly change) are computed after
+ * summing, from the summed counts.
  */
-import type { FieldSchema, Scalar } from '../../src/contract/dataset.js';
-import type { DictionaryEntry } from './stage.js';
-import type { BoundIndicator, HeaderBinding, Theme } from './variables.js';
+import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
+import { mergeByAggregation, RekeyedRows, round, type KeyedRow, type MergeStatus, type MergedCell, type SetAside } from '../framework/rekey-merge.js';
 
-export type Statut = 'secret' | 'non-additionnable';
+/** Reasons a row is set aside, as they appear in the run summary. */
+export const REJECT = {
+  split: 'commune scindée depuis l’édition : non projetable',
+  unknown: 'code absent du COG en vigueur (ni commune, ni ancien code connu)',
+} as const;
 
-export interface Cell { valeur: number | null; statut?: Statut }
+export type Theme = 'population' | 'naissances-deces' | 'logement' | 'revenus' | 'emploi' | 'etablissements' | 'autre';
 
-export interface SourceRow { code: string; line: number; values: (number | null)[] }
+export interface IndicatorSpec {
+  id: string;
+  pattern: RegExp;
+  /** Millésime from the match: a year, a period "2013-2018", or null (area). */
+  millesime: (m: RegExpMatchArray) => string | null;
+  unite: string;
+  theme: Theme;
+  /** Whether the values of two merged communes can be added: counts yes, medians and rates no (from the unit's aggregation). */
+  additif: boolean;
+  /** When the pattern matches several columns (P18_POP and P13_POP): the most recent or the oldest. */
+  pick: 'latest' | 'earliest';
+}
+
+/** Counts add up over communes; rates are averaged by population; medians, densities and growth rates do not roll up. */
+const COUNT_UNITS = new Set(['habitants', 'km²', 'naissances', 'décès', 'ménages', 'logements', 'emplois', 'personnes', 'établissements']);
+export function aggregationOf(unite: string): 'sum' | 'mean-weighted-population' | 'none' {
+  return COUNT_UNITS.has(unite) ? 'sum' : unite === '%' ? 'mean-weighted-population' : 'none';
+}
+
+const year = (yy: string): string => String(2000 + Number(yy));
+const single = (m: RegExpMatchArray): string => year(m[1]);
+const period = (m: RegExpMatchArray): string => `${year(m[1])}-${year(m[2])}`;
+
+function spec(
+  id: string, pattern: RegExp, unite: string, theme: Theme,
+  options: { pick?: 'latest' | 'earliest'; millesime?: (m: RegExpMatchArray) => string | null } = {},
+): IndicatorSpec {
+  return { id, pattern, unite, theme, additif: aggregationOf(unite) === 'sum', pick: options.pick ?? 'latest', millesime: options.millesime ?? single };
+}
+
+/** Indicators of the "Base du comparateur de territoires", in the order they are published. */
+export const INDICATORS: IndicatorSpec[] = [
+  spec('population', /^P(\d{2})_POP$/, 'habitants', 'population'),
+  spec('populationAnterieure', /^P(\d{2})_POP$/, 'habitants', 'population', { pick: 'earliest' }),
+  spec('superficie', /^SUPERF$/, 'km²', 'population', { millesime: () => null }),
+  spec('naissancesPeriode', /^NAIS(\d{2})(\d{2})$/, 'naissances', 'naissances-deces', { millesime: period }),
+  spec('decesPeriode', /^DECE(\d{2})(\d{2})$/, 'décès', 'naissances-deces', { millesime: period }),
+  spec('naissances', /^NAISD(\d{2})$/, 'naissances', 'naissances-deces'),
+  spec('deces', /^DECESD(\d{2})$/, 'décès', 'naissances-deces'),
+  spec('menages', /^P(\d{2})_MEN$/, 'ménages', 'logement'),
+  spec('logements', /^P(\d{2})_LOG$/, 'logements', 'logement'),
+  spec('residencesPrincipales', /^P(\d{2})_RP$/, 'logements', 'logement'),
+  spec('residencesSecondaires', /^P(\d{2})_RSECOCC$/, 'logements', 'logement'),
+  spec('logementsVacants', /^P(\d{2})_LOGVAC$/, 'logements', 'logement'),
+  spec('residencesPrincipalesProprietaires', /^P(\d{2})_RP_PROP$/, 'logements', 'logement'),
+  spec('menagesFiscaux', /^NBMENFISC(\d{2})$/, 'ménages', 'revenus'),
+  spec('partMenagesImposes', /^PIMP(\d{2})$/, '%', 'revenus'),
+  spec('medianeNiveauVie', /^MED(?:_SL)?(\d{2})$/, '€', 'revenus'),
+  spec('tauxPauvrete', /^TP60(\d{2})$/, '%', 'revenus'),
+  spec('emplois', /^P(\d{2})_EMPLT$/, 'emplois', 'emploi'),
+  spec('emploisAnterieurs', /^P(\d{2})_EMPLT$/, 'emplois', 'emploi', { pick: 'earliest' }),
+  spec('emploisSalaries', /^P(\d{2})_EMPLT_SAL$/, 'emplois', 'emploi'),
+  spec('population1564', /^P(\d{2})_POP1564$/, 'personnes', 'emploi'),
+  spec('actifs1564', /^P(\d{2})_ACT1564$/, 'personnes', 'emploi'),
+  spec('chomeurs1564', /^P(\d{2})_CHOM1564$/, 'personnes', 'emploi'),
+  spec('etablissements', /^ETTOT(\d{2})$/, 'établissements', 'etablissements'),
+  spec('etablissementsAgriculture', /^ETAZ(\d{2})$/, 'établissements', 'etablissements'),
+  spec('etablissementsIndustrie', /^ETBE(\d{2})$/, 'établissements', 'etablissements'),
+  spec('etablissementsConstruction', /^ETFZ(\d{2})$/, 'établissements', 'etablissements'),
+  spec('etablissementsCommerceServices', /^ETGU(\d{2})$/, 'établissements', 'etablissements'),
+  spec('etablissementsCommerceReparationAuto', /^ETGZ(\d{2})$/, 'établissements', 'etablissements'),
+  spec('etablissementsAdministration', /^ETOQ(\d{2})$/, 'établissements', 'etablissements'),
+  spec('etablissements1a9Salaries', /^ETTEF1(\d{2})$/, 'établissements', 'etablissements'),
+  spec('etablissements10SalariesOuPlus', /^ETTEFP10(\d{2})$/, 'établissements', 'etablissements'),
+];
+
+/** One column of the file bound to an indicator. */
+export interface BoundIndicator {
+  id: string;
+  variable: string;
+  /** Index of the column in the header. */
+  column: number;
+  millesime: string | null;
+  unite: string;
+  theme: Theme;
+  additif: boolean;
+}
+
+export interface HeaderBinding {
+  codeColumn: number;
+  indicators: BoundIndicator[];
+  /** Columns no catalogue entry claims: published under their INSEE code, not summed on mergers. */
+  uncatalogued: BoundIndicator[];
+  /** Catalogue entries with no column in this edition. */
+  missing: string[];
+  /** Census millésime of the edition, from the population column (`P22_POP` → "2022"). */
+  millesimeRP: string;
+}
+
+/** Sort key of a millésime ("2013-2018" sorts on its end year). */
+function sortKey(m: string | null): number {
+  if (!m) return 0;
+  return Number(m.slice(-4));
+}
+
+/**
+ * Binds the header of a comparateur CSV to the catalogue. Throws (with the
+ * problem in French, for SourceError) when the key or the population is missing.
+ */
+export function bindHeader(header: string[]): HeaderBinding {
+  const names = header.map((h) => h.trim());
+  const codeColumn = names.indexOf('CODGEO');
+  if (codeColumn < 0) throw new HeaderProblem('colonne CODGEO absente de l’en-tête', 'CODGEO');
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new HeaderProblem(`colonne « ${n} » en double dans l’en-tête`, n);
+    seen.add(n);
+  }
+  const claimed = new Set<number>([codeColumn]);
+  const indicators: BoundIndicator[] = [];
+  const missing: string[] = [];
+  for (const s of INDICATORS) {
+    const matches: { column: number; m: RegExpMatchArray; millesime: string | null }[] = [];
+    names.forEach((n, column) => {
+      const m = n.match(s.pattern);
+      if (m) matches.push({ column, m, millesime: s.millesime(m) });
+    });
+    if (matches.length === 0) { missing.push(s.id); continue; }
+    matches.sort((a, b) => sortKey(a.millesime) - sortKey(b.millesime));
+    // "earliest" only makes sense when the edition carries a comparison column.
+    if (s.pick === 'earliest' && matches.length < 2) { missing.push(s.id); continue; }
+    const chosen = s.pick === 'latest' ? matches[matches.length - 1] : matches[0];
+    claimed.add(chosen.column);
+    indicators.push({
+      id: s.id, variable: names[chosen.column], column: chosen.column, millesime: chosen.millesime,
+      unite: s.unite, theme: s.theme, additif: s.additif,
+    });
+  }
+  const population = indicators.find((i) => i.id === 'population');
+  if (!population?.millesime) throw new HeaderProblem('aucune colonne de population (P<aa>_POP) dans l’en-tête', 'P??_POP');
+  const uncatalogued: BoundIndicator[] = [];
+  names.forEach((n, column) => {
+    if (claimed.has(column) || n === '') return;
+    // Columns we do not know are kept (nothing dropped silently) under their INSEE code.
+    // Census variables carry the year as a prefix (P22_POP0014, C22_…), others as a suffix (ETTOT24).
+    const yy = n.match(/^[PC](\d{2})_/)?.[1] ?? n.match(/(\d{2})$/)?.[1];
+    uncatalogued.push({
+      id: n, variable: n, column, millesime: yy ? year(yy) : null, unite: '', theme: 'autre', additif: false,
+    });
+  });
+  return { codeColumn, indicators, uncatalogued, missing, millesimeRP: population.millesime };
+}
+
+export class HeaderProblem extends Error {
+  constructor(message: string, readonly column: string) {
+    super(message);
+  }
+}
 
 export interface Indicateur {
   valeur: number | null;
@@ -26,28 +181,7 @@ export interface Indicateur {
   /** INSEE variable (`P22_POP`), or the formula for indicators computed here. */
   variable: string;
   theme: Theme;
-  statut?: Statut;
-}
-
-/** Adds up the rows of one current commune, indicator by indicator (same order as `indicators`). */
-export function mergeRows(rows: SourceRow[], indicators: BoundIndicator[]): Cell[] {
-  if (rows.length === 1) return rows[0].values.map((v) => (v === null ? { valeur: null, statut: 'secret' } : { valeur: v }));
-  return indicators.map((ind, i) => {
-    if (!ind.additif) return { valeur: null, statut: 'non-additionnable' };
-    let sum = 0;
-    for (const r of rows) {
-      const v = r.values[i];
-      // A partial sum would look like a real figure: one secret part makes the whole secret.
-      if (v === null) return { valeur: null, statut: 'secret' };
-      sum += v;
-    }
-    return { valeur: round(sum, 6) };
-  });
-}
-
-export function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
+  statut?: MergeStatus;
 }
 
 interface Derived {
@@ -142,11 +276,11 @@ export function definitions(binding: HeaderBinding, dictionary: Map<string, Dict
 
 /** The summary document of one commune: every indicator, source ones then computed ones. */
 export function indicateurs(
-  cells: Cell[], binding: HeaderBinding, defs: Map<string, IndicatorDefinition>,
+  cells: MergedCell[], binding: HeaderBinding, defs: Map<string, IndicatorDefinition>,
 ): Record<string, Indicateur> {
   const out: Record<string, Indicateur> = {};
   const all = [...binding.indicators, ...binding.uncatalogued];
-  const byId = new Map<string, Cell>();
+  const byId = new Map<string, MergedCell>();
   all.forEach((ind, i) => {
     const cell = cells[i];
     byId.set(ind.id, cell);
@@ -161,7 +295,7 @@ export function indicateurs(
     if (!d) continue;
     const inputs = dv.inputs.map((id) => byId.get(id)!);
     const years = dv.inputs.map((id) => binding.indicators.find((i) => i.id === id)!.millesime);
-    let cell: Cell;
+    let cell: MergedCell;
     const missing = inputs.find((c) => c.valeur === null);
     if (missing) cell = { valeur: null, statut: missing.statut ?? 'secret' };
     else cell = { valeur: dv.compute(inputs.map((c) => c.valeur!), years) };
@@ -186,15 +320,72 @@ export const FIELDS: FieldSchema[] = [
   { name: 'agregation', type: 'string', description: 'Passage à l’EPCI, au département, à la région : sum (effectifs), mean-weighted-population (taux, parts), none (médianes, densités, évolutions)', aggregation: 'method' },
 ];
 
-/** Counts add up over communes; rates are averaged by population; medians, densities and growth rates do not roll up. */
-const COUNT_UNITS = new Set(['habitants', 'km²', 'naissances', 'décès', 'ménages', 'logements', 'emplois', 'personnes', 'établissements']);
-export function aggregationOf(unite: string): 'sum' | 'mean-weighted-population' | 'none' {
-  return COUNT_UNITS.has(unite) ? 'sum' : unite === '%' ? 'mean-weighted-population' : 'none';
-}
-
 export function toRows(code: string, values: Record<string, Indicateur>): Record<string, Scalar>[] {
   return Object.entries(values).map(([id, v]) => ({
     code, indicateur: id, theme: v.theme, variable: v.variable, libelle: v.libelle, valeur: v.valeur,
     unite: v.unite, millesime: v.millesime, statut: v.statut ?? null, agregation: aggregationOf(v.unite),
   }));
+}
+
+export const DICTIONARY_HEADER = ['COD_VAR', 'LIB_VAR', 'LIB_VAR_LONG', 'COD_MOD', 'LIB_MOD', 'TYPE_VAR', 'LONG_VAR'];
+
+/** What is wrong with the header of the `meta_…CSV` dictionary (column numbered from 1), if anything. */
+export function dictionaryHeaderProblem(header: string[]): { message: string; column?: number } | undefined {
+  for (const [i, expected] of DICTIONARY_HEADER.entries()) {
+    if (header[i] !== expected) return { message: `en-tête du dictionnaire inattendu : « ${header[i] ?? '(absent)'} » au lieu de « ${expected} »`, column: i + 1 };
+  }
+  if (header.length !== DICTIONARY_HEADER.length) return { message: `le dictionnaire a ${header.length} colonnes au lieu de ${DICTIONARY_HEADER.length}` };
+  return undefined;
+}
+
+export interface DictionaryEntry { variable: string; libelle: string; definition: string; type: string; longueur: string }
+
+/** Staged dictionary rows (variable, libellé, définition, type, longueur): the first row of a variable wins. */
+export function dictionaryOf(rows: (string | null)[][]): Map<string, DictionaryEntry> {
+  const map = new Map<string, DictionaryEntry>();
+  for (const [variable, libelle, definition, type, longueur] of rows) {
+    if (!map.has(variable!)) {
+      map.set(variable!, { variable: variable!, libelle: libelle ?? variable!, definition: definition ?? libelle ?? variable!, type: type ?? '', longueur: longueur ?? '' });
+    }
+  }
+  return map;
+}
+
+/** One record per current commune: its rows merged by each indicator's aggregation, then the computed indicators. */
+export function* communeRecords(groups: Map<string, KeyedRow[]>, binding: HeaderBinding, defs: IndicatorDefinition[]): Iterable<CommuneRecord> {
+  const aggregations = [...binding.indicators, ...binding.uncatalogued].map((i) => aggregationOf(i.unite));
+  const byId = new Map(defs.map((d) => [d.id, d]));
+  for (const [code, rows] of groups) {
+    const values = indicateurs(mergeByAggregation(rows, aggregations), binding, byId);
+    const codesSommes = RekeyedRows.sourceCodes(code, rows);
+    yield { code, data: { millesime: `RP${binding.millesimeRP}`, indicateurs: values, ...(codesSommes ? { codesSommes } : {}) }, rows: toRows(code, values) };
+  }
+}
+
+/** The run summary's notes, in the order they are reported. */
+export function runNotes(binding: HeaderBinding, dictionary: Map<string, DictionaryEntry>, merged: number, outsideScope: number): [string, number | string][] {
+  const withoutDefinition = [...binding.indicators, ...binding.uncatalogued].filter((i) => !dictionary.has(i.variable)).map((i) => i.variable);
+  const notes: [string, number | string][] = [['communesRecompteesDepuisAnciensCodes', merged]];
+  if (outsideScope) notes.push(['lignesHorsFiltreDepartements', outsideScope]);
+  if (binding.missing.length) notes.push(['indicateursAbsentsDeCetteEdition', binding.missing.join(', ')]);
+  if (binding.uncatalogued.length) notes.push(['variablesNonCataloguees', binding.uncatalogued.map((i) => i.variable).join(', ')]);
+  if (withoutDefinition.length) notes.push(['variablesSansDefinition', withoutDefinition.join(', ')]);
+  return notes;
+}
+
+export function sourceMetadata(
+  files: { data: string; meta: string }, binding: HeaderBinding, defs: IndicatorDefinition[], setAside: SetAside[],
+): Record<string, unknown> {
+  return {
+    fichier: files.data,
+    dictionnaire: files.meta,
+    recensement: binding.millesimeRP,
+    definitions: defs,
+    statuts: {
+      secret: 'Valeur non diffusée par l’INSEE : case vide ou « s » dans le fichier (secret statistique, ou donnée indisponible comme le recensement à Mayotte).',
+      'non-additionnable': 'Commune fusionnée depuis l’édition : les médianes, parts et taux des anciennes communes ne s’additionnent pas.',
+    },
+    indicateursAbsents: binding.missing,
+    lignesEcartees: setAside,
+  };
 }

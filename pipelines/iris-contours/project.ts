@@ -8,7 +8,7 @@ import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/data
 import type { Referential } from '../../src/domain/referential.js';
 import { roundPositions } from '../framework/geo/crs.js';
 import { rekey } from '../framework/rekey.js';
-import { GroupCollector } from '../framework/geo/groups.js';
+import { GroupProjector } from '../framework/geo/groups.js';
 import type { Areal } from '../../src/geo/measure.js';
 
 export const IRIS_CODE = /^(?:\d{2}|2[AB])\d{7}$/;
@@ -29,16 +29,37 @@ export interface IrisRow {
   geometry: Areal;
 }
 
+/** An IRIS code as the source writes it, trimmed and upper-cased (2A/2B). */
+export function irisCode(value: unknown): string {
+  return String(value ?? '').trim().toUpperCase();
+}
+
+/**
+ * The commune an IRIS designates: its code's prefix, in the source's COG (to
+ * be re-keyed), or why the IRIS is refused (`commune`: the prefix, when there
+ * is a code, for the département filter).
+ */
+export function irisCommune(code: string, type: unknown): string | { reason: string; commune?: string } {
+  if (!IRIS_CODE.test(code)) return { reason: 'code IRIS invalide (9 caractères attendus)', commune: code ? code.slice(0, 5) : undefined };
+  if (!(String(type ?? '').trim().toUpperCase() in TYPES)) return { reason: 'type d\'IRIS invalide (H, A, D ou Z attendu)', commune: code.slice(0, 5) };
+  return code.slice(0, 5);
+}
+
 export type IrisDecision = { ok: true; target: string; rekeyed: boolean } | { ok: false; reason: string };
 
 /** Checks one IRIS's attributes and finds its current commune from the code prefix. */
 export function classifyIris(code: unknown, type: unknown, referential: Referential): IrisDecision {
-  const c = typeof code === 'number' ? String(code).padStart(9, '0') : String(code ?? '').trim().toUpperCase();
-  if (!IRIS_CODE.test(c)) return { ok: false, reason: 'code IRIS invalide (9 caractères attendus)' };
-  if (!(String(type ?? '').trim().toUpperCase() in TYPES)) return { ok: false, reason: 'type d\'IRIS invalide (H, A, D ou Z attendu)' };
-  const r = rekey(c.slice(0, 5), referential);
+  const commune = irisCommune(typeof code === 'number' ? String(code).padStart(9, '0') : irisCode(code), type);
+  if (typeof commune !== 'string') return { ok: false, reason: commune.reason };
+  const r = rekey(commune, referential);
   if (!r.ok) return { ok: false, reason: r.reason };
   return { ok: true, target: r.code, rekeyed: r.rekeyed };
+}
+
+/** One planned IRIS feature as the projection keeps it. */
+export function irisRow(code: unknown, nom: unknown, type: unknown, geometry: Areal): IrisRow {
+  const c = String(code).trim().toUpperCase();
+  return { code: c, nom: String(nom ?? '').trim(), type: String(type).trim().toUpperCase(), communeSource: c.slice(0, 5), geometry };
 }
 
 export const FIELDS: FieldSchema[] = [
@@ -96,20 +117,19 @@ export function buildIrisRecord(target: string, items: Item[], referential: Refe
  * as its last IRIS arrives (counts from a first pass), then the PLM parents.
  */
 export class IrisProjector {
-  private readonly collector: GroupCollector<Item>;
+  private readonly groups: GroupProjector<Item, CommuneRecord>;
   private readonly plm = new Map<string, { items: Item[]; arrondissements: Set<string> }>();
 
   constructor(private readonly referential: Referential, expected: Map<string, number>) {
-    this.collector = new GroupCollector<Item>(expected);
+    this.groups = new GroupProjector<Item, CommuneRecord>(expected, (target, group) => this.complete(target, group));
   }
 
   get peakHeld(): number {
-    return this.collector.peak;
+    return this.groups.peakHeld;
   }
 
   add(target: string, row: IrisRow): CommuneRecord | undefined {
-    const group = this.collector.add(target, item(target, row));
-    return group ? this.complete(target, group) : undefined;
+    return this.groups.add(target, item(target, row));
   }
 
   private complete(target: string, group: Item[]): CommuneRecord {
@@ -124,7 +144,7 @@ export class IrisProjector {
   }
 
   *finish(): Generator<CommuneRecord> {
-    for (const [target, group] of this.collector.leftovers()) if (group.length) yield this.complete(target, group);
+    yield* this.groups.finish();
     for (const [parent, acc] of this.plm) yield buildIrisRecord(parent, acc.items, this.referential, [...acc.arrondissements].sort());
     this.plm.clear();
   }

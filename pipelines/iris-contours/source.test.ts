@@ -9,10 +9,10 @@ import pipeline from './source.js';
 import { classifyIris, IrisProjector, type IrisRow } from './project.js';
 
 const root = join(import.meta.dirname, '../..');
-const fixtures = join(import.meta.dirname, 'fixtures');
+const samples = join(root, 'samples/iris-contours');
 const source = registryEntry('iris-contours');
-const shp = join(fixtures, 'CONTOURS-IRIS_SHP_LAMB93_FXX_extrait-93-4-communes.7z');
-const gpkg = join(fixtures, 'CONTOURS-IRIS_GPKG_LAMB93_FXX_extrait-93-4-communes.7z');
+const shp = join(samples, 'CONTOURS-IRIS_SHP_LAMB93_FXX_extrait-93-4-communes.7z');
+const gpkg = join(samples, 'CONTOURS-IRIS_GPKG_LAMB93_FXX_extrait-93-4-communes.7z');
 
 function firstRing(g: GeoJSON.Geometry): GeoJSON.Position[] {
   // Shapefiles do not tell Polygon from single-part MultiPolygon; GeoPackages do.

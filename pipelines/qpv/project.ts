@@ -11,7 +11,7 @@ import { normaliseCommuneCode } from '../../src/domain/codes.js';
 import { rekey } from '../framework/rekey.js';
 import { roundPositions } from '../framework/geo/crs.js';
 import { PolygonIndex } from '../../src/geo/locator.js';
-import { type Areal, bbox, geodesicArea } from '../../src/geo/measure.js';
+import { type Areal, bbox, geodesicArea, isAreal } from '../../src/geo/measure.js';
 
 /**
  * A commune the producer does not list gets the QPV only above this share of
@@ -36,11 +36,29 @@ export function parseInseeCom(value: unknown): { codes: string[]; invalid: strin
   return { codes: [...new Set(codes)], invalid };
 }
 
+/** A QPV feature's code, name and declared communes, as read. */
+export function qpvAttributes(a: { code: unknown; nom: unknown; insee: unknown }): { code: string; nom: string; insee: string[]; invalid: string[] } {
+  const { codes: insee, invalid } = parseInseeCom(a.insee);
+  return { code: String(a.code ?? '').trim().toUpperCase(), nom: String(a.nom ?? '').trim(), insee, invalid };
+}
+
 export interface CommuneShape {
   code: string;
   geometry: Areal;
   /** Geodesic area in m². */
   area: number;
+}
+
+/** The contours of the `communes-contours` records, with their stored area (computed when absent). */
+export function shapesFromContours(records: CommuneRecord[]): CommuneShape[] {
+  const out: CommuneShape[] = [];
+  for (const r of records) {
+    const geometry = r.features?.[0]?.geometry ?? null;
+    if (!isAreal(geometry)) continue;
+    const stored = (r.data.surface as { m2?: number } | undefined)?.m2;
+    out.push({ code: r.code, geometry: geometry as Areal, area: typeof stored === 'number' && stored > 0 ? stored : geodesicArea(geometry as Areal) });
+  }
+  return out;
 }
 
 export interface QpvInCommune {

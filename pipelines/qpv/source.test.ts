@@ -14,7 +14,7 @@ import { parseInseeCom, type QpvInCommune } from './project.js';
 
 const root = join(import.meta.dirname, '../..');
 const source = registryEntry('qpv');
-const zip = join(import.meta.dirname, 'fixtures/QP2024_France_Hexagonale_Outre_Mer_extrait.zip');
+const zip = join(root, 'samples/qpv/QP2024_France_Hexagonale_Outre_Mer_extrait.zip');
 
 function sum(m: Map<string, number>): number {
   return [...m.values()].reduce((a, b) => a + b, 0);
@@ -37,7 +37,7 @@ describe('qpv × commune contours', async () => {
   const referential = testReferential();
   const contours = await runPipeline(contoursPipeline, { source: registryEntry('communes-contours'), files: registryEntry('communes-contours').echantillon.map((f) => join(root, f)) });
   // Contours of Saint-Denis and Aubervilliers from their real IRIS (the IRIS tile the commune).
-  const iris = await runPipeline(irisPipeline, { source: registryEntry('iris-contours'), files: [join(root, 'pipelines/iris-contours/fixtures/CONTOURS-IRIS_SHP_LAMB93_FXX_extrait-93-4-communes.7z')] });
+  const iris = await runPipeline(irisPipeline, { source: registryEntry('iris-contours'), files: [join(root, 'samples/iris-contours/CONTOURS-IRIS_SHP_LAMB93_FXX_extrait-93-4-communes.7z')] });
   const from93 = iris.records.filter((r) => ['93066', '93001'].includes(r.code)).map((r) =>
     buildContourRecord(r.code, r.features!.map((f) => ({ code: r.code, geometry: f.geometry as Areal })), referential));
   const datasets = { 'communes-contours': [...contours.records, ...from93] };

@@ -6,14 +6,15 @@
 import type { Queryable } from '../db/client.js';
 import { DEPARTEMENT_CODE, REGION_CODE, SIREN } from '../domain/codes.js';
 import type { CommuneEntry, Referential } from '../domain/referential.js';
-import { ApiError } from '../http/problem.js';
-import type { ServingRelease } from '../http/serving-release.js';
+import { ApiError } from '../errors.js';
+import type { ServingRelease } from '../releases/serving-release.js';
 import type { SourceDefinition } from '../contract/registry.js';
 import type { FieldSchema, Scalar } from '../contract/dataset.js';
 import { declaredFields, loadedDatasets, type LoadedDataset } from '../pack/content.js';
 import { csvFile, releaseDate, type PackFile, type PackPlan, type TerritoryKind } from '../pack/plan.js';
 import { communeTable, geojsonChunks, KEY_VALUE_FIELDS, keyValueRows } from '../pack/tables.js';
 import { DatasetAggregator, METHOD_LABELS, type Indicator } from './aggregate.js';
+import type { TerritoryDotation } from './schema.js';
 
 export type AboveCommune = Exclude<TerritoryKind, 'commune'>;
 
@@ -95,7 +96,7 @@ async function aggregateDataset(db: Queryable, ds: LoadedDataset, territory: Ter
   };
 }
 
-export async function territoryDotation(db: Queryable, registry: SourceDefinition[], release: ServingRelease, territory: Territory) {
+export async function territoryDotation(db: Queryable, registry: SourceDefinition[], release: ServingRelease, territory: Territory): Promise<TerritoryDotation> {
   const loaded = new Map(loadedDatasets(registry, release).map((d) => [d.def.id, d]));
   const datasets: AggregatedDataset[] = [];
   for (const def of registry) {
@@ -118,7 +119,6 @@ export async function territoryDotation(db: Queryable, registry: SourceDefinitio
   };
 }
 
-export type TerritoryDotation = Awaited<ReturnType<typeof territoryDotation>>;
 
 const AGGREGATE_FIELDS: FieldSchema[] = [
   { name: 'dataset', type: 'string', description: 'Identifiant du jeu de données' },

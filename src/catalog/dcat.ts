@@ -8,7 +8,7 @@
  * distributions are our download URLs, its provenance the producer's files.
  */
 import type { CommuneEntry } from '../domain/referential.js';
-import type { ServingRelease } from '../http/serving-release.js';
+import type { ServingRelease } from '../releases/serving-release.js';
 import type { SourceDefinition } from '../contract/registry.js';
 import type { LoadedDataset } from '../pack/content.js';
 import { releaseDate } from '../pack/plan.js';

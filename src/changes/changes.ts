@@ -8,22 +8,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Queryable } from '../db/client.js';
 import type { CommuneEntry } from '../domain/referential.js';
-import type { ServingRelease } from '../http/serving-release.js';
+import type { ServingRelease } from '../releases/serving-release.js';
 import { readLoads, referentialOfLoad } from '../releases/repository.js';
 import type { ReleaseInfo } from '../contract/release.js';
-import { communeJson } from '../routes/communes/serialize.js';
+import { communeJson } from '../dotation/commune.js';
 import type { SourceDefinition } from '../contract/registry.js';
-
-export type Change = 'ajoute' | 'modifie' | 'supprime';
-
-export interface DatasetChange {
-  dataset: string;
-  titre: string;
-  changement: Change;
-  millesime: { avant: string | null; apres: string | null };
-  empreinte: { avant: string | null; apres: string | null };
-  liens: { json: string; csv: string; geojson?: string } | null;
-}
+import type { CommuneChanges, DatasetChange } from './schema.js';
 
 const FINGERPRINT_SQL = `md5(data::text || '|' || coalesce(rows::text, '') || '|' || coalesce(features::text, ''))`;
 
@@ -38,7 +28,7 @@ async function rowsOf(db: Queryable, loadIds: number[], code: string, md5For: 'm
   return new Map(rows.map((r) => [r.load_id, r]));
 }
 
-export async function communeChanges(db: Queryable, registry: SourceDefinition[], since: ReleaseInfo, current: ServingRelease, commune: CommuneEntry) {
+export async function communeChanges(db: Queryable, registry: SourceDefinition[], since: ReleaseInfo, current: ServingRelease, commune: CommuneEntry): Promise<CommuneChanges> {
   const base = `/commune/${commune.code}/datasets`;
   const pairs = registry
     .map((def) => ({ def, before: since.loads[def.id] as number | undefined, after: current.loads[def.id] as number | undefined }))

@@ -2,11 +2,15 @@
  * The shape of a release as both sides see it: which load serves each source,
  * where each load's files came from and how its rows were accounted for.
  */
+import { z } from 'zod';
+
+/** One file a load read, as fetched: the shape written at ingestion and served in every provenance. */
+export const provenanceFileSchema = z.object({ url: z.string().optional(), path: z.string(), sha256: z.string(), bytes: z.number(), retrievedAt: z.string() });
+export type ProvenanceFile = z.infer<typeof provenanceFileSchema>;
 
 /** Where a load's data came from: every file read, as fetched. */
-export interface Provenance {
-  files: { url?: string; path: string; sha256: string; bytes: number; retrievedAt: string }[];
-}
+export const provenanceSchema = z.object({ files: z.array(provenanceFileSchema) });
+export type Provenance = z.infer<typeof provenanceSchema>;
 
 /** Row accounting of one load: every row read is projected or rejected with a reason. */
 export interface SourceStats {

@@ -4,31 +4,10 @@
  */
 import type { Queryable } from '../db/client.js';
 import type { CommuneEntry } from '../domain/referential.js';
-import type { ServingRelease } from '../http/serving-release.js';
+import type { ServingRelease } from '../releases/serving-release.js';
 import type { SourceDefinition } from '../contract/registry.js';
-import { communeJson } from '../routes/communes/serialize.js';
-
-export type DatasetStatus = 'available' | 'not-ingested' | 'no-data-for-commune';
-
-export interface DatasetEntry {
-  id: string;
-  titre: string;
-  description: string;
-  producteur: string;
-  licence: SourceDefinition['licence'];
-  finalite: SourceDefinition['finalite'];
-  millesime: string | null;
-  statut: DatasetStatus;
-  provenance: {
-    pageProducteur: string;
-    urls: string[];
-    fichiers: { url?: string; path: string; sha256: string; bytes: number; retrievedAt: string }[];
-    chargeLe: string | null;
-    chargement: number | null;
-  } ;
-  liens: { json: string; csv: string; geojson?: string } | null;
-  donnees?: Record<string, unknown>;
-}
+import { communeJson } from './commune.js';
+import type { DatasetEntry, DatasetStatus, Dotation } from './schema.js';
 
 export async function communeDatasetRows(db: Queryable, loadIds: number[], code: string): Promise<Map<number, { data: Record<string, unknown>; hasFeatures: boolean }>> {
   if (!loadIds.length) return new Map();
@@ -38,7 +17,7 @@ export async function communeDatasetRows(db: Queryable, loadIds: number[], code:
   return new Map(rows.map((r) => [r.load_id, { data: r.data, hasFeatures: r.has_features }]));
 }
 
-export async function buildDotation(db: Queryable, registry: SourceDefinition[], release: ServingRelease, commune: CommuneEntry) {
+export async function buildDotation(db: Queryable, registry: SourceDefinition[], release: ServingRelease, commune: CommuneEntry): Promise<Dotation> {
   const datasetLoads = registry.filter((s) => s.id !== 'cog' && release.loads[s.id]).map((s) => release.loads[s.id]);
   const rows = await communeDatasetRows(db, datasetLoads, commune.code);
   const base = `/commune/${commune.code}/datasets`;

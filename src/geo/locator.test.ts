@@ -13,7 +13,7 @@ function contours(): { code: string; geometry: Areal }[] {
 }
 
 function banLines(): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(join(import.meta.dirname, '../../pipelines/framework/geo/fixtures/ban-adresses-extrait.csv'), 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(join(samples, 'ban-adresses-extrait.csv'), 'utf8').trim().split('\n');
   const names = header.split(';');
   return lines.map((l) => Object.fromEntries(l.split(';').map((v, i) => [names[i], v])));
 }

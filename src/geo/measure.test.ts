@@ -5,7 +5,7 @@ import { area as turfArea, booleanPointInPolygon } from '@turf/turf';
 import { type Areal, bbox, geodesicArea, pointInside, surface } from './measure.js';
 
 const samples = join(import.meta.dirname, '../../samples/communes-contours');
-const reference = (JSON.parse(readFileSync(join(import.meta.dirname, '../../pipelines/framework/geo/fixtures/reference-areas.json'), 'utf8')) as { aires: Record<string, number> }).aires;
+const reference = (JSON.parse(readFileSync(join(samples, 'reference-areas.json'), 'utf8')) as { aires: Record<string, number> }).aires;
 
 function communes(): { code: string; geometry: Areal }[] {
   return readdirSync(samples).filter((f) => f.endsWith('.geojson')).flatMap((f) =>

@@ -4,7 +4,7 @@
  * by (release, resource, format), so that a warm request costs a map lookup.
  */
 import type { Context } from 'hono';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from './context.js';
 import { compressSync, type Encoding } from './compression.js';
 
 export class CachedBody {

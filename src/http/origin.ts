@@ -4,7 +4,7 @@
  * CDN, else the origin the request came to.
  */
 import type { Context } from 'hono';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from './context.js';
 
 export function publicOrigin(c: Context<AppEnv>): string {
   return c.get('publicUrl') ?? new URL(c.req.url).origin;

@@ -1,25 +1,9 @@
 /**
- * RFC 9457 problem details: the one error shape of the API. Domain code throws
- * `ApiError`; `onError` and the validation hook both answer with `problem()`.
+ * RFC 9457 problem details: the one error shape of the API. Services and routes
+ * throw `ApiError` (src/errors.ts); `onError` and the validation hook both answer with `problem()`.
  */
 import { z } from '@hono/zod-openapi';
-
-export const PROBLEM_TYPES = {
-  'requete-invalide': { status: 400, title: 'Requête invalide' },
-  'code-invalide': { status: 400, title: 'Code mal formé' },
-  'filtre-requis': { status: 400, title: 'Filtre requis' },
-  'introuvable': { status: 404, title: 'Ressource introuvable' },
-  'aucune-release': { status: 503, title: 'Aucune release publiée' },
-  'erreur-interne': { status: 500, title: 'Erreur interne' },
-} as const;
-export type ProblemType = keyof typeof PROBLEM_TYPES;
-
-export class ApiError extends Error {
-  constructor(readonly type: ProblemType, readonly detail: string, readonly extra: Record<string, unknown> = {}) {
-    super(detail);
-  }
-  get status(): number { return PROBLEM_TYPES[this.type].status; }
-}
+import { PROBLEM_TYPES, type ProblemType } from '../errors.js';
 
 export const problemSchema = z.object({
   type: z.string().openapi({ example: '/problemes/code-invalide' }),

@@ -4,7 +4,7 @@
  * entries. Keys carry the release id, so a new release never serves an old body
  * and the old entries simply age out.
  */
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from './context.js';
 import type { CachedBody } from './cached-body.js';
 import { LruCache } from './lru.js';
 

@@ -3,7 +3,7 @@
  * the shared input of the ZIP pack, the DCAT catalogue and the aggregates.
  */
 import type { Queryable } from '../db/client.js';
-import type { ServingRelease } from '../http/serving-release.js';
+import type { ServingRelease } from '../releases/serving-release.js';
 import type { LoadInfo } from '../contract/release.js';
 import type { SourceDefinition } from '../contract/registry.js';
 import type { FieldSchema, Scalar } from '../contract/dataset.js';

@@ -6,11 +6,11 @@
  */
 import type { Queryable, Store } from '../db/client.js';
 import type { CommuneEntry } from '../domain/referential.js';
-import type { ServingRelease } from '../http/serving-release.js';
+import type { ServingRelease } from '../releases/serving-release.js';
 import type { LoadInfo } from '../contract/release.js';
 import type { SourceDefinition } from '../contract/registry.js';
 import type { FieldSchema } from '../contract/dataset.js';
-import { addressCodes, isAddressLoad, streamAddresses } from '../routes/dotation/addresses.js';
+import { addressCodes, isAddressLoad, streamAddresses } from '../dotation/addresses.js';
 import { communeDatasets, loadedDatasets } from './content.js';
 import { communeTable, csvChunks, geojsonChunks, tablesOf, type Table } from './tables.js';
 

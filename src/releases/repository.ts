@@ -9,6 +9,11 @@ import type { LoadInfo, ReleaseInfo } from '../contract/release.js';
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
 
+/** Throws when the store cannot answer (the health check). */
+export async function pingStore(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
+}
+
 export async function currentReleaseId(db: Queryable): Promise<string | undefined> {
   const rows = await db.query<{ release_id: string }>('SELECT release_id FROM current_release WHERE singleton = 1');
   return rows[0]?.release_id;

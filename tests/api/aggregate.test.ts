@@ -8,6 +8,8 @@ import { unzip } from '../helpers/zip.js';
 import { geoRecord, GEO_FIELDS, LONG_FIELDS, longRecord, recordsPipeline, statsRecord, STATS_FIELDS, testSource } from '../helpers/pack-sources.js';
 import { Referential } from '../../src/domain/referential.js';
 import { loadDecoupage } from '../../pipelines/framework/referential/decoupage.js';
+import { jsonOf } from '../helpers/responses.js';
+import { territoryDotationSchema } from '../../src/aggregate/schema.js';
 
 const testRegistry = [
   ...registry.filter((s) => s.id === 'cog'),
@@ -31,7 +33,7 @@ for (const kind of storeKinds) {
     const json = async (path: string) => {
       const res = await app.request(path);
       expect(res.status, path).toBe(200);
-      return res.json();
+      return jsonOf(res, territoryDotationSchema);
     };
 
     beforeAll(async () => {
@@ -125,7 +127,7 @@ for (const kind of storeKinds) {
     });
 
     it('lists the new routes in the OpenAPI document', async () => {
-      const doc = await json('/openapi.json');
+      const doc = await (await app.request('/openapi.json')).json();
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
         '/commune/{code}/dotation.zip', '/epci/{siren}/dotation', '/epci/{siren}/dotation.zip', '/departement/{code}/dotation',
         '/departement/{code}/dotation.zip', '/region/{code}/dotation', '/region/{code}/dotation.zip',

@@ -3,6 +3,8 @@ import { createApp, type App } from '../../src/app.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
 import { geoRecord, GEO_FIELDS, ODBL, recordsPipeline, statsRecord, STATS_FIELDS, testSource } from '../helpers/pack-sources.js';
+import { jsonldSchema } from '../../src/routes/catalog/index.js';
+import { jsonOf } from '../helpers/responses.js';
 
 const testRegistry = [
   ...registry.filter((s) => s.id === 'cog'),
@@ -40,7 +42,7 @@ for (const kind of storeKinds) {
       const res = await app.request(`http://dotation.test${path}`);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toContain('application/ld+json');
-      return res.json();
+      return jsonOf(res, jsonldSchema);
     };
 
     beforeAll(async () => {

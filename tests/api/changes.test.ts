@@ -4,6 +4,8 @@ import type { CommuneRecord } from '../../src/contract/dataset.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
 import { recordsPipeline, testSource } from '../helpers/pack-sources.js';
+import { jsonOf, problemOf } from '../helpers/responses.js';
+import { changesSchema } from '../../src/changes/schema.js';
 
 const testRegistry = [...registry.filter((s) => s.id === 'cog'), testSource('essai-a'), testSource('essai-b'), testSource('essai-c')];
 const rec = (code: string, valeur: number): CommuneRecord => ({ code, data: { valeur }, rows: [{ code, valeur }] });
@@ -17,7 +19,7 @@ for (const kind of storeKinds) {
     const json = async (path: string) => {
       const res = await app.request(path);
       expect(res.status, path).toBe(200);
-      return res.json();
+      return jsonOf(res, changesSchema);
     };
     const ingest = (sources: string[], records: Record<string, CommuneRecord[]>) => ingestForTest(store, {
       registry: testRegistry, sources, sample: true,
@@ -78,6 +80,7 @@ for (const kind of storeKinds) {
       const unknown = await app.request('/commune/35238/changes?since=19990101T000000Z-0000');
       expect(unknown.status).toBe(404);
       expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+      expect(await problemOf(unknown)).toMatchObject({ status: 404 });
       const moved = await app.request(`/commune/35112/changes?since=${first}`);
       expect(moved.status).toBe(301);
       expect(moved.headers.get('location')).toBe(`/commune/35062/changes?since=${first}`);

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
+import { jsonOf, problemOf } from '../helpers/responses.js';
+import { communeListSchema, communeResponseSchema } from '../../src/routes/communes/index.js';
+import { departementSchema, epciSchema, regionSchema } from '../../src/routes/territoires/index.js';
+import { healthSchema } from '../../src/routes/meta/index.js';
 
 for (const kind of storeKinds) {
   describe(`communes API on ${kind.name}`, () => {
@@ -24,19 +28,19 @@ for (const kind of storeKinds) {
     ])('answers %s (%s) with 200', async (code, nom, dep) => {
       const res = await get(`/commune/${code}`);
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body = await jsonOf(res, communeResponseSchema);
       expect(body).toMatchObject({ code, nom, codeDepartement: dep, type: 'commune-actuelle' });
       expect(body.population).toBeGreaterThan(50_000);
       expect(res.headers.get('dotation-release')).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{4}$/);
     });
 
     it('lists the arrondissements of Paris and answers an arrondissement', async () => {
-      const paris = await (await get('/commune/75056')).json();
+      const paris = await jsonOf(await get('/commune/75056'), communeResponseSchema);
       expect(paris.arrondissements).toHaveLength(20);
       expect(paris.arrondissements[3]).toEqual({ code: '75104', nom: 'Paris 4e Arrondissement' });
       const res = await get('/commune/75104');
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ type: 'arrondissement-municipal', commune: { code: '75056', nom: 'Paris' } });
+      expect(await jsonOf(res, communeResponseSchema)).toMatchObject({ type: 'arrondissement-municipal', commune: { code: '75056', nom: 'Paris' } });
     });
 
     it('redirects a merged commune to its commune nouvelle, saying into whom and when', async () => {
@@ -54,7 +58,7 @@ for (const kind of storeKinds) {
       expect(baille.headers.get('location')).toBe('/commune/35292');
       const shared = await get('/commune/35004');
       expect(shared.status).toBe(200);
-      expect(await shared.json()).toMatchObject({ nom: 'Val-Couesnon', anciensCodes: expect.arrayContaining([expect.objectContaining({ code: '35113' })]) });
+      expect(await jsonOf(shared, communeResponseSchema)).toMatchObject({ nom: 'Val-Couesnon', anciensCodes: expect.arrayContaining([expect.objectContaining({ code: '35113' })]) });
     });
 
     it('answers 300 with the list for a code split between communes (Moutaine, 2006)', async () => {
@@ -68,45 +72,46 @@ for (const kind of storeKinds) {
       const res = await get(`/commune/${code}`);
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
-      expect(await res.json()).toMatchObject({ status: 400, type: '/problemes/code-invalide', instance: `/commune/${code}` });
+      expect(await problemOf(res)).toMatchObject({ status: 400, type: '/problemes/code-invalide', instance: `/commune/${code}` });
     });
 
     it('answers 404 for an unknown code', async () => {
       const res = await get('/commune/99999');
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await problemOf(res)).toMatchObject({ status: 404 });
     });
 
     it('finds communes by postal code, département and EPCI', async () => {
-      const byCp = await (await get('/communes?codePostal=35000')).json();
+      const byCp = await jsonOf(await get('/communes?codePostal=35000'), communeListSchema);
       expect(byCp.map((c: { code: string }) => c.code)).toEqual(['35238']);
-      const dep = await (await get('/communes?codeDepartement=2A')).json();
+      const dep = await jsonOf(await get('/communes?codeDepartement=2A'), communeListSchema);
       expect(dep.length).toBeGreaterThan(100);
       expect(dep.every((c: { codeDepartement: string }) => c.codeDepartement === '2A')).toBe(true);
-      const epci = await (await get('/communes?codeEpci=243500139')).json();
+      const epci = await jsonOf(await get('/communes?codeEpci=243500139'), communeListSchema);
       expect(epci.map((c: { code: string }) => c.code)).toContain('35238');
       expect((await get('/communes?codePostal=350')).status).toBe(400);
     });
 
     it('searches names tolerant to case, accents, st/saint, hyphens and apostrophes, ranked by population', async () => {
-      const first = async (q: string) => (await (await get(`/communes?nom=${encodeURIComponent(q)}&limit=5`)).json())[0]?.code;
+      const first = async (q: string) => (await jsonOf(await get(`/communes?nom=${encodeURIComponent(q)}&limit=5`), communeListSchema))[0]?.code;
       expect(await first('st malo')).toBe('35288');
       expect(await first('SAINT-MALO')).toBe('35288');
       expect(await first('l abergement clemenciat')).toBe('01001');
       expect(await first("L'Abergement-Clémenciat")).toBe('01001');
-      const saintDenis = await (await get('/communes?nom=saint-denis&limit=3')).json();
+      const saintDenis = await jsonOf(await get('/communes?nom=saint-denis&limit=3'), communeListSchema);
       expect(saintDenis[0].code).toBe('97411');
       expect(saintDenis[0].population).toBeGreaterThanOrEqual(saintDenis[1].population);
     });
 
     it('serves EPCI, département and région with their communes', async () => {
-      const epci = await (await get('/epci/243500139')).json();
+      const epci = await jsonOf(await get('/epci/243500139'), epciSchema);
       expect(epci).toMatchObject({ nom: 'Rennes Métropole' });
       expect(epci.communes.length).toBeGreaterThan(30);
-      const dep = await (await get('/departement/35')).json();
+      const dep = await jsonOf(await get('/departement/35'), departementSchema);
       expect(dep).toMatchObject({ nom: 'Ille-et-Vilaine', codeRegion: '53' });
       expect(dep.communes.length).toBeGreaterThan(300);
-      const reg = await (await get('/region/53')).json();
+      const reg = await jsonOf(await get('/region/53'), regionSchema);
       expect(reg.departements.map((d: { code: string }) => d.code).sort()).toEqual(['22', '29', '35', '56']);
       expect((await get('/epci/12')).status).toBe(400);
       expect((await get('/departement/00')).status).toBe(404);
@@ -133,7 +138,7 @@ for (const kind of storeKinds) {
 
     it('never echoes internals in a 500', async () => {
       const res = await get('/health');
-      expect(await res.json()).toMatchObject({ status: 'ok', stockage: kind.name });
+      expect(await jsonOf(res, healthSchema)).toMatchObject({ status: 'ok', stockage: kind.name });
     });
   });
 }

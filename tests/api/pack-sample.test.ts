@@ -11,6 +11,8 @@ import { ingestForTest, registry } from '../helpers/ingest.js';
 import { validatePackage, validateTabularResource } from '../helpers/frictionless.js';
 import { checkCsv } from '../helpers/table-schema.js';
 import { unzip } from '../helpers/zip.js';
+import { jsonOf } from '../helpers/responses.js';
+import { releaseSchema } from '../../src/routes/meta/index.js';
 
 const pglite = storeKinds[0];
 
@@ -63,7 +65,7 @@ describe('packs of the bundled sample release', () => {
       }
     }
     // Every loaded source showed up in some pack.
-    const loaded = (await (await app.request('/releases/current')).json()).sources.map((s: { id: string }) => s.id).filter((id: string) => id !== 'cog');
+    const loaded = (await jsonOf(await app.request('/releases/current'), releaseSchema)).sources.map((s: { id: string }) => s.id).filter((id: string) => id !== 'cog');
     for (const id of loaded) expect(seen.has(id), id).toBe(true);
   });
 

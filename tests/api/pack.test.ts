@@ -7,6 +7,8 @@ import { checkCsv } from '../helpers/table-schema.js';
 import { validatePackage, validateTabularResource as validateTabular } from '../helpers/frictionless.js';
 import { unzip, type UnzippedEntry } from '../helpers/zip.js';
 import { geoRecord, ODBL, recordsPipeline, statsRecord, STATS_FIELDS, testSource } from '../helpers/pack-sources.js';
+import { jsonOf } from '../helpers/responses.js';
+import { releaseSchema } from '../../src/routes/meta/index.js';
 
 const ADDRESS_COLUMNS = ['id', 'numero', 'nom_voie', 'code_insee', 'lon', 'lat'];
 /** More than two pages of the bulk reader (5 000 rows a page). */
@@ -48,7 +50,7 @@ for (const kind of storeKinds) {
         },
       });
       app = createApp({ store, registry: testRegistry, releaseCheckMs: 0 });
-      const current = await (await app.request('/releases/current')).json();
+      const current = await jsonOf(await app.request('/releases/current'), releaseSchema);
       releaseDate = new Date(current.creeeLe);
       const { res, bytes } = await download('/commune/35238/dotation.zip');
       expect(res.status).toBe(200);

@@ -6,6 +6,10 @@ import type { SourcePipeline } from '../../pipelines/framework/types.js';
 import type { CommuneRecord } from '../../src/contract/dataset.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
+import { jsonOf } from '../helpers/responses.js';
+import { problemSchema } from '../../src/http/problem.js';
+import { datasetDocumentSchema, dotationSchema } from '../../src/dotation/schema.js';
+import { releaseSchema, releasesSchema, sourcesSchema } from '../../src/routes/meta/index.js';
 
 // Row-count gates tight enough for the failing-run cases to be the ones under test.
 const testSource = (id: string) => packTestSource(id, { lignesAttendues: { min: 1, max: 10 }, lignesEchantillon: { min: 1, max: 10 } });
@@ -46,20 +50,22 @@ for (const kind of storeKinds) {
     afterAll(() => store.dispose());
 
     it('serves each registered dataset with its status and provenance in the dotation', async () => {
-      const body = await (await get('/commune/35238/dotation')).json();
+      const body = await jsonOf(await get('/commune/35238/dotation'), dotationSchema);
       const byId = Object.fromEntries(body.datasets.map((d: { id: string }) => [d.id, d]));
       expect(byId.essai).toMatchObject({ statut: 'available', millesime: '2025', finalite: 'Consultation', donnees: { valeur: 1 }, liens: { csv: '/commune/35238/datasets/essai.csv' } });
       expect(byId.essai.provenance.fichiers[0]).toMatchObject({ path: 'samples/cog/v_mvt_commune_2024.csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
       expect(byId.autre.statut).toBe('not-ingested');
       expect(byId.cog).toMatchObject({ statut: 'available', millesime: '2026' });
-      expect(body.release.id).toBe((await (await get('/releases/current')).json()).id);
-      const other = await (await get('/commune/35004/dotation')).json();
+      expect(body.release.id).toBe((await jsonOf(await get('/releases/current'), releaseSchema)).id);
+      const other = await jsonOf(await get('/commune/35004/dotation'), dotationSchema);
       expect(other.datasets.find((d: { id: string }) => d.id === 'essai').statut).toBe('no-data-for-commune');
       expect((await get('/commune/35004/datasets/essai')).status).toBe(404);
+      const sources = await jsonOf(await get('/sources'), sourcesSchema);
+      expect(sources.map((x: { id: string }) => x.id)).toEqual(testRegistry.map((x) => x.id));
     });
 
     it('serves a dataset as JSON and as CSV in its declared columns', async () => {
-      expect(await (await get('/commune/35238/datasets/essai')).json()).toMatchObject({ dataset: 'essai', millesime: '2025', donnees: { valeur: 1 } });
+      expect(await jsonOf(await get('/commune/35238/datasets/essai'), datasetDocumentSchema)).toMatchObject({ dataset: 'essai', millesime: '2025', donnees: { valeur: 1 } });
       const csv = await get('/commune/35238/datasets/essai.csv');
       expect(csv.headers.get('content-type')).toContain('text/csv');
       expect(await csv.text()).toBe('indicateur,valeur\nessai,1\n');
@@ -78,10 +84,10 @@ for (const kind of storeKinds) {
     });
 
     it('publishes a new release replacing only the ingested sources', async () => {
-      const before = await (await get('/releases/current')).json();
+      const before = await jsonOf(await get('/releases/current'), releaseSchema);
       const etag = (await get('/commune/35238/datasets/essai')).headers.get('etag')!;
       const result = await ingestForTest(store, { registry: testRegistry, sources: ['essai'], sample: true, pipelines: { essai: pipeline([rennes(7)]) } });
-      const after = await (await get('/releases/current')).json();
+      const after = await jsonOf(await get('/releases/current'), releaseSchema);
       expect(after.id).toBe(result.releaseId);
       expect(after.parentId).toBe(before.id);
       const load = (r: { sources: { id: string; chargement: number }[] }, id: string) => r.sources.find((s) => s.id === id)?.chargement;
@@ -89,8 +95,8 @@ for (const kind of storeKinds) {
       expect(load(after, 'essai')).not.toBe(load(before, 'essai'));
       const res = await get('/commune/35238/datasets/essai', { 'if-none-match': etag });
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ donnees: { valeur: 7 } });
-      expect((await (await get('/releases')).json()).length).toBeGreaterThanOrEqual(2);
+      expect(await jsonOf(res, datasetDocumentSchema)).toMatchObject({ donnees: { valeur: 7 } });
+      expect((await jsonOf(await get('/releases'), releasesSchema)).length).toBeGreaterThanOrEqual(2);
     });
 
     it('answers a storage failure with a 500 problem that echoes nothing internal', async () => {
@@ -103,6 +109,7 @@ for (const kind of storeKinds) {
       expect(res.status).toBe(500);
       const text = await res.text();
       expect(text).toContain('"requestId"');
+      expect(problemSchema.parse(JSON.parse(text)).status).toBe(500);
       expect(text).not.toMatch(/current_release|relation|does not exist/);
       await broken.dispose();
     });

@@ -1,6 +1,10 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App, type AppDeps } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
+import type { App, AppDeps } from '../../src/http/context.js';
+import { dotationSchema } from '../../src/dotation/schema.js';
+import { communeResponseSchema } from '../../src/routes/communes/index.js';
+import { problemOf } from '../helpers/responses.js';
 import { responseCache } from '../../src/http/response-cache.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
@@ -40,13 +44,13 @@ for (const kind of storeKinds) {
       expect(res.headers.get('content-type')).toContain('application/json');
       const body = decode(Buffer.from(await res.arrayBuffer()), expected);
       expect(body).toBe(plain);
-      expect(JSON.parse(body).commune.nom).toBe('Rennes');
+      expect(dotationSchema.parse(JSON.parse(body)).commune.nom).toBe('Rennes');
     });
 
     it('compresses uncached JSON and CSV as streams, never a ZIP, never an error', async () => {
       const commune = await get('/commune/35238', { 'accept-encoding': 'br' });
       expect(commune.headers.get('content-encoding')).toBe('br');
-      expect(JSON.parse(decode(Buffer.from(await commune.arrayBuffer()), 'br')).nom).toBe('Rennes');
+      expect(communeResponseSchema.parse(JSON.parse(decode(Buffer.from(await commune.arrayBuffer()), 'br'))).nom).toBe('Rennes');
       const csv = await get('/commune/35238/datasets/essai-stats.csv', { 'accept-encoding': 'gzip' });
       expect(csv.headers.get('content-encoding')).toBe('gzip');
       expect(decode(Buffer.from(await csv.arrayBuffer()), 'gzip')).toMatch(/^code,libelle,habitants/);
@@ -56,7 +60,7 @@ for (const kind of storeKinds) {
       const missing = await get('/commune/99999/dotation', { 'accept-encoding': 'br' });
       expect(missing.status).toBe(404);
       expect(missing.headers.get('content-encoding')).toBeNull();
-      expect((await missing.json()).status).toBe(404);
+      expect((await problemOf(missing)).status).toBe(404);
     });
 
     it('gives each content coding its own ETag, derived from the release and the resource, and answers 304 to any of them', async () => {

@@ -14,6 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../src/app.js';
 import { PROJECT_ROOT } from '../../src/config.js';
+import { datasetGeoJsonSchema, dotationSchema } from '../../src/dotation/schema.js';
+import { oembedSchema } from '../../src/routes/demo/index.js';
+import { jsonOf } from '../helpers/responses.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
 
@@ -59,7 +62,7 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
       server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve());
     });
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    rennes = await (await api('/commune/35238/dotation')).json();
+    rennes = await jsonOf(await api('/commune/35238/dotation'), dotationSchema);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -193,7 +196,7 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
     expect(await page.locator('#fiche [data-map]').getAttribute('data-map')).toBe('drawn');
     for (const [id, layer] of [['qpv', 'qpv'], ['iris-contours', 'iris']] as const) {
       const set = ds(id);
-      const expected = set?.liens?.geojson ? (await (await api(set.liens.geojson)).json()).features.length : 0;
+      const expected = set?.liens?.geojson ? (await jsonOf(await api(set.liens.geojson), datasetGeoJsonSchema)).features.length : 0;
       expect(await page.locator(`#fiche path[data-layer="${layer}"]`).count(), id).toBe(expected);
     }
     if (await page.locator('#fiche path[data-layer="qpv"]').count()) {
@@ -242,7 +245,7 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
     await page.waitForSelector('#fiche[data-state="ready"]');
     await page.waitForSelector('#integrer:not([hidden])');
     const snippet = await page.locator('#extrait').inputValue();
-    const oembed = await (await api(`/oembed?url=${encodeURIComponent(`${origin}/commune/35238/embed`)}`)).json();
+    const oembed = await jsonOf(await api(`/oembed?url=${encodeURIComponent(`${origin}/commune/35238/embed`)}`), oembedSchema);
     expect(snippet).toBe(oembed.html);
     expect(snippet).toContain(`<iframe src="${origin}/commune/35238/embed"`);
     await page.locator('#integrer summary').click();
@@ -255,7 +258,7 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
     await card.goto(`${origin}/commune/35238/embed`);
     await card.waitForSelector('#fiche[data-state="ready"]', { timeout: 30_000 });
     const discovery = await card.locator('link[rel="alternate"][type="application/json+oembed"]').getAttribute('href');
-    const discovered = await (await fetch(discovery!)).json();
+    const discovered = await jsonOf(await fetch(discovery!), oembedSchema);
     expect(discovered).toMatchObject({ type: 'rich', version: '1.0', width: 480, height: 640 });
     expect(await card.locator('path[data-layer="contour"]').count()).toBeGreaterThan(0);
     expect(await card.locator('[data-figure]').count()).toBe(4);

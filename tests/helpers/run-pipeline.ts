@@ -57,7 +57,6 @@ export async function runPipeline(
       files: options.files,
       duckdb,
       referential: options.referential ?? testReferential(),
-      departements: options.departements ?? [],
       scope: new DepartementScope(options.departements ?? [], options.referential ?? testReferential()),
       workDir,
       dataset: async (id) => options.datasets?.[id],

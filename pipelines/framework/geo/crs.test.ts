@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { epsgFromWkt, fromWgs84, reprojectToWgs84, toWgs84, UnknownCrsError } from './crs.js';
 
-const fixtures = join(import.meta.dirname, 'fixtures');
+const samples = join(import.meta.dirname, '../../../samples/communes-contours');
 
 function banLines(): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(join(fixtures, 'ban-adresses-extrait.csv'), 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(join(samples, 'ban-adresses-extrait.csv'), 'utf8').trim().split('\n');
   const names = header.split(';');
   // These excerpt lines carry no quoted separator (checked: 23 fields each).
   return lines.map((l) => {

@@ -211,12 +211,6 @@ function gpkgSource(path: string, label: string, table: string): FeatureSource {
   };
 }
 
-/** Reads a property by any of its known spellings (IGN upper-case SHP, lower-case GPKG…). */
-export function pick(properties: Properties, names: string[]): unknown {
-  for (const n of names) if (properties[n] !== undefined && properties[n] !== null) return properties[n];
-  return undefined;
-}
-
 /** The first of `names` present among `fields`, case-sensitive as the formats are. */
 export function findField(fields: string[], names: string[]): string | undefined {
   return names.find((n) => fields.includes(n));

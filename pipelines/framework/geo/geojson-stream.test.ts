@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { declaredEpsg, GeoJsonFeatureReader, GeoJsonFormatError } from './geojson-stream.js';
 
-const samples = join(import.meta.dirname, '../../samples/communes-contours');
+const samples = join(import.meta.dirname, '../../../samples/communes-contours');
 
 async function all(reader: GeoJsonFeatureReader): Promise<GeoJSON.Feature[]> {
   const out: GeoJSON.Feature[] = [];

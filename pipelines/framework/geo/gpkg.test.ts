@@ -6,9 +6,8 @@ import { GeoPackage, GpkgError } from './gpkg.js';
 import { geodesicArea, type Areal } from '../../../src/geo/measure.js';
 import { parseGpkgGeometry, parseWkb, WkbError } from './wkb.js';
 
-const fixtures = join(import.meta.dirname, 'fixtures');
-const samples = join(import.meta.dirname, '../../samples/communes-contours');
-const reference = (JSON.parse(readFileSync(join(fixtures, 'reference-areas.json'), 'utf8')) as { aires: Record<string, number> }).aires;
+const samples = join(import.meta.dirname, '../../../samples/communes-contours');
+const reference = (JSON.parse(readFileSync(join(samples, 'reference-areas.json'), 'utf8')) as { aires: Record<string, number> }).aires;
 
 function original(file: string): Map<string, Areal> {
   const fc = JSON.parse(readFileSync(join(samples, file), 'utf8')) as GeoJSON.FeatureCollection<Areal>;
@@ -25,7 +24,7 @@ describe('GeoPackage reader (files written by GDAL 3.6)', () => {
     ['admin-express-communes-974-rgr92.gpkg', 2975, 'communes-974-la-reunion.geojson', 24],
   ] as const) {
     it(`reads ${file} back to the original WGS84 polygons`, () => {
-      const gpkg = new GeoPackage(join(fixtures, file));
+      const gpkg = new GeoPackage(join(samples, file));
       try {
         const layers = gpkg.layers();
         expect(layers).toHaveLength(1);
@@ -59,7 +58,7 @@ describe('GeoPackage reader (files written by GDAL 3.6)', () => {
   }
 
   it('refuses a file that is not a GeoPackage', () => {
-    expect(() => new GeoPackage(join(fixtures, 'communes-05-excerpt.geojson'))).toThrow();
+    expect(() => new GeoPackage(join(samples, 'communes-05-hautes-alpes-extrait.geojson'))).toThrow();
     expect(GpkgError).toBeDefined();
   });
 });

@@ -35,3 +35,29 @@ export class GroupCollector<T> {
     this.held = 0;
   }
 }
+
+/**
+ * Builds one record per group as soon as the group is complete (see
+ * GroupCollector), then one per incomplete group at the end: the projector of
+ * a source whose record for a commune needs all its polygons at once.
+ */
+export class GroupProjector<T, R> {
+  private readonly collector: GroupCollector<T>;
+
+  constructor(expected: Map<string, number>, private readonly build: (key: string, group: T[]) => R) {
+    this.collector = new GroupCollector<T>(expected);
+  }
+
+  get peakHeld(): number {
+    return this.collector.peak;
+  }
+
+  add(key: string, item: T): R | undefined {
+    const group = this.collector.add(key, item);
+    return group ? this.build(key, group) : undefined;
+  }
+
+  *finish(): Generator<R> {
+    for (const [key, group] of this.collector.leftovers()) if (group.length) yield this.build(key, group);
+  }
+}

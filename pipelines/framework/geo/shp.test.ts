@@ -8,13 +8,13 @@ import { type Areal, geodesicArea } from '../../../src/geo/measure.js';
 import { dbfFieldNames, inspectShapefile, readDbf, readShapefile } from './shp.js';
 import { readFileSync } from 'node:fs';
 
-const fixtures = join(import.meta.dirname, '../../communes-contours/fixtures');
-const reference = (JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/reference-areas.json'), 'utf8')) as { aires: Record<string, number> }).aires;
+const samples = join(import.meta.dirname, '../../../samples/communes-contours');
+const reference = (JSON.parse(readFileSync(join(samples, 'reference-areas.json'), 'utf8')) as { aires: Record<string, number> }).aires;
 
 describe('IGN shapefiles inside 7z archives', () => {
   it('unpacks, reads .prj/.cpg and reprojects real Réunion polygons from RGR92 / UTM 40S', async () => {
     const work = mkdtempSync(join(tmpdir(), 'shp-'));
-    const found = await expandInputs([join(fixtures, 'ADMIN-EXPRESS-COG_SHP_RGR92UTM40S_REU_extrait-974.7z')], work, (n) => /^COMMUNE\.shp$/i.test(n));
+    const found = await expandInputs([join(samples, 'ADMIN-EXPRESS-COG_SHP_RGR92UTM40S_REU_extrait-974.7z')], work, (n) => /^COMMUNE\.shp$/i.test(n));
     expect(found).toHaveLength(1);
     const info = inspectShapefile(found[0].file);
     expect(info.epsg).toBe(2975);

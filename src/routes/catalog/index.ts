@@ -3,42 +3,27 @@
  * (hydra paging): DCAT-AP catalogues that portals harvest.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App, AppDeps } from '../../app.js';
-import { catalogNode, communeDatasetNodes, type CommuneAvailability } from '../../catalog/dcat.js';
-import type { Queryable } from '../../db/client.js';
+import type { App, AppDeps } from '../../http/context.js';
+import { availability } from '../../catalog/availability.js';
+import { catalogNode, communeDatasetNodes } from '../../catalog/dcat.js';
 import { CachedBody, respondCached } from '../../http/cached-body.js';
-import { ApiError, problemResponses } from '../../http/problem.js';
+import { problemResponses } from '../../http/problem.js';
+import { ApiError } from '../../errors.js';
 import { cacheKey, responseCache } from '../../http/response-cache.js';
-import type { ServingRelease } from '../../http/serving-release.js';
-import { loadedDatasets, type LoadedDataset } from '../../pack/content.js';
+import type { ServingRelease } from '../../releases/serving-release.js';
+import { loadedDatasets } from '../../pack/content.js';
 import { resolveCommune } from '../communes/resolve.js';
 import { publicOrigin } from '../../http/origin.js';
 
 const JSONLD = 'application/ld+json';
-const jsonld = { [JSONLD]: { schema: z.object({ '@context': z.record(z.string(), z.string()), '@id': z.string(), '@type': z.union([z.string(), z.array(z.string())]) }).passthrough() } };
+export const jsonldSchema = z.object({ '@context': z.record(z.string(), z.string()), '@id': z.string(), '@type': z.union([z.string(), z.array(z.string())]) }).passthrough();
+const jsonld = { [JSONLD]: { schema: jsonldSchema } };
 
 /** Commune pages of the national catalogue. */
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 500;
 
 const baseUrl = publicOrigin;
-
-async function availability(db: Queryable, loaded: LoadedDataset[], codes: string[]): Promise<Map<string, CommuneAvailability>> {
-  const out = new Map<string, CommuneAvailability>(codes.map((code) => [code, { datasets: new Map() }]));
-  if (!loaded.length || !codes.length) return out;
-  const sourceOf = new Map(loaded.map((d) => [d.loadId, d.def.id]));
-  const rows = await db.query<{ load_id: number; code: string; has_features: boolean; bbox: [number, number, number, number] | null }>(
-    `SELECT load_id, code, features IS NOT NULL AS has_features,
-            CASE WHEN jsonb_typeof(data->'bbox') = 'array' AND jsonb_array_length(data->'bbox') = 4 THEN data->'bbox' END AS bbox
-       FROM commune_datasets WHERE load_id = ANY($1::int[]) AND code = ANY($2::text[])`,
-    [loaded.map((d) => d.loadId), codes]);
-  for (const r of rows) {
-    const entry = out.get(r.code)!;
-    entry.datasets.set(sourceOf.get(r.load_id)!, { hasFeatures: r.has_features });
-    if (r.bbox && !entry.bbox && r.bbox.every((v) => typeof v === 'number')) entry.bbox = r.bbox;
-  }
-  return out;
-}
 
 function communesOf(release: ServingRelease) {
   return [...release.referential.communes()].sort((a, b) => a.code.localeCompare(b.code));

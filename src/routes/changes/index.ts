@@ -1,18 +1,12 @@
 /** `/commune/{code}/changes?since=<release>`: the change feed a portal syncs from. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App, AppDeps } from '../../app.js';
+import type { App, AppDeps } from '../../http/context.js';
 import { communeChanges } from '../../changes/changes.js';
-import { ApiError, problemResponses } from '../../http/problem.js';
+import { changesSchema } from '../../changes/schema.js';
+import { problemResponses } from '../../http/problem.js';
+import { ApiError } from '../../errors.js';
 import { readRelease } from '../../releases/repository.js';
 import { resolveCommune } from '../communes/resolve.js';
-
-const changeSchema = z.object({
-  dataset: z.string(), titre: z.string(),
-  changement: z.enum(['ajoute', 'modifie', 'supprime']),
-  millesime: z.object({ avant: z.string().nullable(), apres: z.string().nullable() }),
-  empreinte: z.object({ avant: z.string().nullable(), apres: z.string().nullable() }).openapi({ description: 'Empreinte du contenu de la commune dans le jeu (sha256 calculé au chargement)' }),
-  liens: z.object({ json: z.string(), csv: z.string(), geojson: z.string().optional() }).nullable(),
-});
 
 const getChanges = createRoute({
   method: 'get', path: '/commune/{code}/changes', tags: ['Dotation'],
@@ -27,14 +21,7 @@ const getChanges = createRoute({
       description: 'Les changements',
       content: {
         'application/json': {
-          schema: z.object({
-            commune: z.object({ code: z.string(), nom: z.string() }),
-            depuis: z.object({ id: z.string(), creeeLe: z.string() }),
-            jusqua: z.object({ id: z.string(), creeeLe: z.string() }),
-            changements: z.array(changeSchema),
-            inchanges: z.array(z.string()),
-            telechargement: z.string().nullable(),
-          }).openapi('ChangementsCommune'),
+          schema: changesSchema,
         },
       },
     },

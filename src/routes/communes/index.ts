@@ -1,15 +1,20 @@
 /** `/commune/{code}` and `/communes?…`: the referential, answered from memory. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App, AppDeps } from '../../app.js';
+import type { App, AppDeps } from '../../http/context.js';
 import { COMMUNE_CODE, DEPARTEMENT_CODE, SIREN } from '../../domain/codes.js';
 import type { CommuneEntry } from '../../domain/referential.js';
 import { searchByName } from '../../domain/search.js';
-import { ApiError, problemResponses } from '../../http/problem.js';
-import { communeJson, communeSchema } from './serialize.js';
+import { problemResponses } from '../../http/problem.js';
+import { ApiError } from '../../errors.js';
+import { communeJson, communeSchema } from '../../dotation/commune.js';
 import { resolveCommune } from './resolve.js';
-import { communeFeature, communesFeatureCollection, formatParam, geometryParam, locatePoint, locatedEntries } from './geo.js';
+import { communeFeature, communesFeatureCollection, GEOMETRIES, locatePoint, locatedEntries } from '../../dotation/contours.js';
 
-const geoJsonContent = { 'application/geo+json': { schema: z.object({ type: z.enum(['Feature', 'FeatureCollection']) }).passthrough() } };
+const formatParam = z.enum(['json', 'geojson']).optional().openapi({ description: '`geojson` : une Feature (ou FeatureCollection) avec la géométrie demandée' });
+const geometryParam = z.enum(GEOMETRIES).optional().openapi({ description: 'Géométrie : `centre` (défaut, point intérieur), `contour` (polygone), `bbox` (emprise)' });
+
+export const geoJsonSchema = z.object({ type: z.enum(['Feature', 'FeatureCollection']) }).passthrough();
+const geoJsonContent = { 'application/geo+json': { schema: geoJsonSchema } };
 const geometryFields = {
   centre: z.unknown().optional().openapi({ description: 'Avec `geometry=centre` : point intérieur (GeoJSON Point)' }),
   contour: z.unknown().optional().openapi({ description: 'Avec `geometry=contour` : polygone (GeoJSON)' }),
@@ -25,6 +30,8 @@ const redirectResponses = {
   301: { description: 'Commune déléguée, associée ou ancienne : redirection vers la commune actuelle' },
 } as const;
 
+export const communeResponseSchema = communeSchema.extend(geometryFields);
+
 export const getCommune = createRoute({
   method: 'get',
   path: '/commune/{code}',
@@ -33,7 +40,7 @@ export const getCommune = createRoute({
   description: 'Avec `format=geojson`, une Feature dont la géométrie est le centre (défaut), le contour ou l\'emprise (`geometry=contour|centre|bbox`) ; en JSON, `geometry=…` ajoute ce champ.',
   request: { params: codeParam, query: z.object({ format: formatParam, geometry: geometryParam }) },
   responses: {
-    200: { description: 'La commune', content: { 'application/json': { schema: communeSchema.extend(geometryFields) }, ...geoJsonContent } },
+    200: { description: 'La commune', content: { 'application/json': { schema: communeResponseSchema }, ...geoJsonContent } },
     ...redirectResponses,
     ...problemResponses,
   },
@@ -57,6 +64,8 @@ const locatedSchema = communeSchema.extend({
   arrondissement: z.object({ code: z.string(), nom: z.string() }).optional().openapi({ description: 'Paris, Lyon, Marseille : l\'arrondissement municipal qui contient le point' }),
 });
 
+export const communeListSchema = z.array(locatedSchema);
+
 export const listCommunes = createRoute({
   method: 'get',
   path: '/communes',
@@ -65,7 +74,7 @@ export const listCommunes = createRoute({
   description: 'Les filtres se combinent. `nom` tolère casse, accents, traits d\'union, apostrophes et st/ste ; les résultats sont classés par pertinence puis population. `lat`+`lon` : la commune qui contient le point (et l\'arrondissement pour Paris, Lyon, Marseille), liste vide en mer ou hors de France. `format=geojson` : FeatureCollection ; `geometry=contour` exige un filtre (400 sinon, comme geo.api.gouv.fr).',
   request: { query: listQuery },
   responses: {
-    200: { description: 'Communes', content: { 'application/json': { schema: z.array(locatedSchema) }, ...geoJsonContent } },
+    200: { description: 'Communes', content: { 'application/json': { schema: communeListSchema }, ...geoJsonContent } },
     ...problemResponses,
   },
 });

@@ -7,8 +7,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { communeCodeProblem } from '../../domain/codes.js';
 import { MOD_LABELS, type CommuneEntry } from '../../domain/referential.js';
-import { ApiError } from '../../http/problem.js';
-import type { AppEnv } from '../../app.js';
+import { ApiError } from '../../errors.js';
+import type { AppEnv } from '../../http/context.js';
 
 function relocated(url: URL, from: string, to: string): string {
   return url.pathname.replace(`/commune/${from}`, `/commune/${to}`) + url.search;

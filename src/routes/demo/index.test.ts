@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../app.js';
+import { createApp } from '../../app.js';
+import type { App } from '../../http/context.js';
+import { oembedSchema } from './index.js';
+import { jsonOf, problemOf } from '../../../tests/helpers/responses.js';
 import { storeKinds } from '../../../tests/helpers/stores.js';
 import { ingestForTest, registry } from '../../../tests/helpers/ingest.js';
 import { DEMO_DIR, loadAssets } from './assets.js';
@@ -134,19 +137,19 @@ describe('demo routes on the referential', () => {
     const url = encodeURIComponent(`${ORIGIN}/commune/35238`);
     const res = await get(`/oembed?url=${url}&maxwidth=320&maxheight=5000`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await jsonOf(res, oembedSchema);
     expect(body).toMatchObject({ version: '1.0', type: 'rich', provider_name: 'Dotation', width: 320, height: EMBED_SIZE.height });
     expect(body.title).toContain('Rennes');
     expect(body.html).toBe(`<iframe src="${ORIGIN}/commune/35238/embed" width="320" height="${EMBED_SIZE.height}" title="Dotation de données nationales de Rennes (35238)" loading="lazy" style="border:0;max-width:100%"></iframe>`);
     // A former code embeds today's commune; the demo page's URL is accepted too.
-    const former = await (await get(`/oembed?url=${encodeURIComponent(`${ORIGIN}/?commune=35112`)}`)).json();
+    const former = await jsonOf(await get(`/oembed?url=${encodeURIComponent(`${ORIGIN}/?commune=35112`)}`), oembedSchema);
     expect(former.html).toContain('/commune/35062/embed');
   });
 
   it('trusts the proxy\'s host for the URL', async () => {
     const res = await get(`/oembed?url=${encodeURIComponent('https://dotation.example.fr/commune/35238')}`, { 'x-forwarded-host': 'dotation.example.fr' });
     expect(res.status).toBe(200);
-    expect((await res.json()).html).toContain('src="https://dotation.example.fr/commune/35238/embed"');
+    expect((await jsonOf(res, oembedSchema)).html).toContain('src="https://dotation.example.fr/commune/35238/embed"');
   });
 
   it.each([
@@ -161,7 +164,7 @@ describe('demo routes on the referential', () => {
     const res = await get(`/oembed?${query}`);
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect((await res.json()).status).toBe(status);
+    expect((await problemOf(res)).status).toBe(status);
   });
 
   it('documents the embed and oEmbed routes in OpenAPI', async () => {

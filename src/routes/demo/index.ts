@@ -7,9 +7,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { publicOrigin } from '../../http/origin.js';
 import type { Context } from 'hono';
-import type { App, AppEnv } from '../../app.js';
+import type { App, AppEnv } from '../../http/context.js';
 import type { CommuneEntry } from '../../domain/referential.js';
-import { ApiError, problemResponse, problemResponses } from '../../http/problem.js';
+import { problemResponse, problemResponses } from '../../http/problem.js';
+import { ApiError } from '../../errors.js';
 import { resolveCommune } from '../communes/resolve.js';
 import { ASSET_PREFIX, escapeHtml, fillTemplate, loadAssets, readTemplate } from './assets.js';
 import { embedSize, embedTargetOf } from './oembed.js';
@@ -43,7 +44,7 @@ const oembedQuery = z.object({
   format: z.string().optional().openapi({ description: 'Seul `json` est pris en charge (501 sinon)' }),
 });
 
-const oembedSchema = z.object({
+export const oembedSchema = z.object({
   version: z.literal('1.0'), type: z.literal('rich'), title: z.string(),
   provider_name: z.string(), provider_url: z.string(), cache_age: z.number().int(),
   html: z.string(), width: z.number().int(), height: z.number().int(),

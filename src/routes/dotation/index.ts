@@ -1,38 +1,17 @@
 /** `/commune/{code}/dotation` and `/commune/{code}/datasets/{id}` (+ `.csv`, `.geojson`). */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App, AppDeps } from '../../app.js';
-import { csvLine } from '../../db/csv.js';
+import type { App, AppDeps } from '../../http/context.js';
 import { buildDotation } from '../../dotation/build.js';
 import { CachedBody, respondCached } from '../../http/cached-body.js';
 import { cacheKey, responseCache } from '../../http/response-cache.js';
-import { ApiError, problemResponses } from '../../http/problem.js';
-import { communeSchema } from '../communes/serialize.js';
+import { problemResponses } from '../../http/problem.js';
+import { ApiError } from '../../errors.js';
+import { datasetDocumentSchema, datasetGeoJsonSchema, dotationSchema } from '../../dotation/schema.js';
 import { resolveCommune } from '../communes/resolve.js';
-import type { FieldSchema, Scalar } from '../../contract/dataset.js';
-import { addressCodes, isAddressLoad, streamAddresses } from './addresses.js';
+import { datasetCsv, datasetJson, readCommuneDataset } from '../../dotation/dataset.js';
+import { addressCodes, isAddressLoad, streamAddresses } from '../../dotation/addresses.js';
 
 const codeParam = z.object({ code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: '35238' }) });
-
-const datasetSchema = z.object({
-  id: z.string(), titre: z.string(), description: z.string(), producteur: z.string(),
-  licence: z.object({ id: z.string(), nom: z.string(), url: z.string() }),
-  finalite: z.enum(['Transparence', 'Service', 'Consultation']),
-  millesime: z.string().nullable(),
-  statut: z.enum(['available', 'not-ingested', 'no-data-for-commune']),
-  provenance: z.object({
-    pageProducteur: z.string(), urls: z.array(z.string()),
-    fichiers: z.array(z.object({ url: z.string().optional(), path: z.string(), sha256: z.string(), bytes: z.number(), retrievedAt: z.string() })),
-    chargeLe: z.string().nullable(), chargement: z.number().nullable(),
-  }),
-  liens: z.object({ json: z.string(), csv: z.string(), geojson: z.string().optional() }).nullable(),
-  donnees: z.record(z.string(), z.unknown()).optional(),
-}).openapi('DatasetDotation');
-
-const dotationSchema = z.object({
-  commune: communeSchema,
-  release: z.object({ id: z.string(), publieeLe: z.string() }),
-  datasets: z.array(datasetSchema),
-}).openapi('Dotation');
 
 const getDotation = createRoute({
   method: 'get', path: '/commune/{code}/dotation', tags: ['Dotation'],
@@ -56,25 +35,15 @@ const getDataset = createRoute({
       description: 'Le jeu de données',
       content: {
         'application/json': {
-          schema: z.object({
-            commune: z.object({ code: z.string(), nom: z.string() }), dataset: z.string(), millesime: z.string(),
-            donnees: z.record(z.string(), z.unknown()),
-            champs: z.array(z.object({ name: z.string(), type: z.string() }).passthrough()).nullable().openapi({ description: 'Table Schema des lignes CSV' }),
-            metadonnees: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Définitions des variables, bilan de la source' }),
-          }),
+          schema: datasetDocumentSchema,
         },
         'text/csv': { schema: z.string() },
-        'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }) },
+        'application/geo+json': { schema: datasetGeoJsonSchema },
       },
     },
     ...problemResponses,
   },
 });
-
-function toCsv(fields: FieldSchema[] | undefined, rows: Record<string, Scalar>[]): string {
-  const names = fields?.length ? fields.map((f) => f.name) : [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return csvLine(names) + rows.map((r) => csvLine(names.map((n) => r[n] ?? null))).join('');
-}
 
 export function registerDotationRoutes(app: App, deps: AppDeps): void {
   app.openapi(getDotation, async (c) => {
@@ -98,8 +67,7 @@ export function registerDotationRoutes(app: App, deps: AppDeps): void {
     const loadId = release.loads[id];
     if (!loadId) throw new ApiError('introuvable', `Le jeu « ${id} » n'est pas chargé dans la release ${release.id}`);
     const load = release.loadInfo.get(loadId)!;
-    const [row] = await deps.store.query<{ data: Record<string, unknown>; rows: Record<string, Scalar>[] | null; features: unknown[] | null }>(
-      'SELECT data, rows, features FROM commune_datasets WHERE load_id = $1 AND code = $2', [loadId, commune.code]);
+    const row = await readCommuneDataset(deps.store, loadId, commune.code);
     if (!row) throw new ApiError('introuvable', `Le jeu « ${id} » n'a pas de données pour ${commune.nom} (${commune.code})`, { statut: 'no-data-for-commune' });
     const filename = `${commune.code}-${id}-${load.millesime}`;
     // Addresses (BAN) are rows of their own table, streamed in the producer's format.
@@ -110,8 +78,7 @@ export function registerDotationRoutes(app: App, deps: AppDeps): void {
         : { 'Content-Type': 'application/geo+json; charset=utf-8', 'Content-Disposition': `inline; filename="${filename}.geojson"` });
     }
     if (format === 'csv') {
-      const rows = row.rows ?? Object.entries(row.data).map(([cle, valeur]) => ({ cle, valeur: typeof valeur === 'object' ? JSON.stringify(valeur) : (valeur as Scalar) }));
-      return c.body(toCsv(row.rows ? (load.fields as FieldSchema[] | undefined) : undefined, rows), 200, {
+      return c.body(datasetCsv(row, load), 200, {
         'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}.csv"`,
       });
     }
@@ -121,9 +88,6 @@ export function registerDotationRoutes(app: App, deps: AppDeps): void {
         'Content-Type': 'application/geo+json; charset=utf-8', 'Content-Disposition': `inline; filename="${filename}.geojson"`,
       });
     }
-    return c.json({
-      commune: { code: commune.code, nom: commune.nom }, dataset: id, millesime: load.millesime, donnees: row.data,
-      champs: (load.fields as FieldSchema[] | null) ?? null, metadonnees: (load.metadata as Record<string, unknown> | null) ?? null,
-    }, 200);
+    return c.json(datasetJson(commune, id, load, row), 200);
   });
 }

@@ -1,29 +1,35 @@
 /** `/sources`, `/releases`, `/releases/current`, `/health`. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App, AppDeps } from '../../app.js';
-import { listReleases } from '../../releases/repository.js';
-import { ApiError, problemResponses } from '../../http/problem.js';
+import type { App, AppDeps } from '../../http/context.js';
+import { listReleases, pingStore } from '../../releases/repository.js';
+import { problemResponses } from '../../http/problem.js';
+import { ApiError } from '../../errors.js';
+import { provenanceFileSchema } from '../../contract/release.js';
 
-const sourceSchema = z.object({
+export const sourceSchema = z.object({
   id: z.string(), titre: z.string(), description: z.string(), producteur: z.string(),
   licence: z.object({ id: z.string(), nom: z.string(), url: z.string() }),
   finalite: z.string(), pageProducteur: z.string(), urls: z.array(z.string()), format: z.string(), millesimeDeclare: z.string(),
   chargement: z.object({
     id: z.number(), millesime: z.string(), chargeLe: z.string(),
     lignes: z.object({ lues: z.number(), projetees: z.number(), rejetees: z.record(z.string(), z.number()) }),
-    fichiers: z.array(z.object({ url: z.string().optional(), path: z.string(), sha256: z.string(), bytes: z.number(), retrievedAt: z.string() })),
+    fichiers: z.array(provenanceFileSchema),
   }).nullable(),
 }).openapi('Source');
 
-const releaseSchema = z.object({
+export const releaseSchema = z.object({
   id: z.string(), parentId: z.string().nullable(), creeeLe: z.string(), publieeLe: z.string().nullable(),
   sources: z.array(z.object({ id: z.string(), chargement: z.number(), millesime: z.string(), chargeLe: z.string() })),
 }).openapi('Release');
 
+export const sourcesSchema = z.array(sourceSchema);
+export const releasesSchema = z.array(z.object({ id: z.string(), parentId: z.string().nullable(), creeeLe: z.string() }));
+export const healthSchema = z.object({ status: z.literal('ok'), release: z.string().nullable(), stockage: z.string() });
+
 export function registerMetaRoutes(app: App, deps: AppDeps): void {
   app.openapi(createRoute({
     method: 'get', path: '/sources', tags: ['Méta'], summary: 'Les sources enregistrées et leur chargement dans la release courante',
-    responses: { 200: { description: 'Sources', content: { 'application/json': { schema: z.array(sourceSchema) } } } },
+    responses: { 200: { description: 'Sources', content: { 'application/json': { schema: sourcesSchema } } } },
   }), (c) => {
     const release = c.get('release');
     return c.json(deps.registry.map((s) => {
@@ -56,18 +62,18 @@ export function registerMetaRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(createRoute({
     method: 'get', path: '/releases', tags: ['Méta'], summary: 'Toutes les releases, la plus récente d\'abord',
-    responses: { 200: { description: 'Releases', content: { 'application/json': { schema: z.array(z.object({ id: z.string(), parentId: z.string().nullable(), creeeLe: z.string() })) } } } },
+    responses: { 200: { description: 'Releases', content: { 'application/json': { schema: releasesSchema } } } },
   }), async (c) => c.json((await listReleases(deps.store)).map((r) => ({ id: r.id, parentId: r.parentId, creeeLe: r.createdAt })), 200));
 
   app.openapi(createRoute({
     method: 'get', path: '/health', tags: ['Méta'], summary: 'État du service',
     responses: {
-      200: { description: 'En service', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), release: z.string().nullable(), stockage: z.string() }) } } },
+      200: { description: 'En service', content: { 'application/json': { schema: healthSchema } } },
       503: problemResponses[503],
     },
   }), async (c) => {
     try {
-      await deps.store.query('SELECT 1');
+      await pingStore(deps.store);
     } catch {
       throw new ApiError('erreur-interne', 'Stockage injoignable');
     }

@@ -6,8 +6,9 @@
 import { Readable } from 'node:stream';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { App, AppDeps, AppEnv } from '../../app.js';
-import { territoryDotation, territoryOf, territoryPlan, type AboveCommune, type TerritoryDotation } from '../../aggregate/territory.js';
+import type { App, AppDeps, AppEnv } from '../../http/context.js';
+import { territoryDotationSchema, type TerritoryDotation } from '../../aggregate/schema.js';
+import { territoryDotation, territoryOf, territoryPlan, type AboveCommune } from '../../aggregate/territory.js';
 import { CachedBody, respondCached } from '../../http/cached-body.js';
 import { problemResponses } from '../../http/problem.js';
 import { cacheKey, responseCache } from '../../http/response-cache.js';
@@ -38,27 +39,6 @@ const getCommunePack = createRoute({
   },
 });
 
-const aggregatedSchema = z.object({
-  territoire: z.object({
-    type: z.enum(['epci', 'departement', 'region']), code: z.string(), nom: z.string(), population: z.number().int(),
-    communes: z.array(z.object({ code: z.string(), nom: z.string(), population: z.number().int().nullable() })),
-  }),
-  release: z.object({ id: z.string(), publieeLe: z.string() }),
-  methodes: z.record(z.string(), z.string()),
-  datasets: z.array(z.object({
-    id: z.string(), titre: z.string(), producteur: z.string(),
-    licence: z.object({ id: z.string(), nom: z.string(), url: z.string() }),
-    finalite: z.string(), millesime: z.string().nullable(),
-    statut: z.enum(['available', 'not-ingested', 'no-data-for-territory']),
-    communes: z.object({ membres: z.number().int(), avecDonnees: z.number().int() }),
-    indicateurs: z.array(z.object({
-      cle: z.record(z.string(), z.string()), champ: z.string(), libelle: z.string().nullable(), unite: z.string().nullable(),
-      valeur: z.number().nullable(),
-      methode: z.enum(['sum', 'mean-weighted-population', 'none']).openapi({ description: 'Méthode d\'agrégation déclarée par le jeu : somme, moyenne pondérée par la population, ou non agrégeable' }),
-      methodeLibelle: z.string(), communes: z.number().int(), communesSansValeur: z.number().int(),
-    })),
-  })),
-}).openapi('DotationTerritoire');
 
 const TERRITORIES: { kind: AboveCommune; prefix: string; param: string; example: string; label: string }[] = [
   { kind: 'epci', prefix: '/epci', param: 'siren', example: '243500139', label: 'un EPCI à fiscalité propre' },
@@ -90,7 +70,7 @@ export function registerPackRoutes(app: App, deps: AppDeps): void {
       summary: `La dotation agrégée d'${t.label}`,
       description: 'Chaque jeu agrégé à partir des communes membres, champ par champ, avec la méthode déclarée par le jeu à côté de chaque valeur (somme, moyenne pondérée par la population légale, ou non agrégeable) et le nombre de communes couvertes.',
       request: { params },
-      responses: { 200: { description: 'Indicateurs agrégés', content: { 'application/json': { schema: aggregatedSchema } } }, ...problemResponses },
+      responses: { 200: { description: 'Indicateurs agrégés', content: { 'application/json': { schema: territoryDotationSchema } } }, ...problemResponses },
     }), async (c) => {
       const body = await aggregated(c, (c.req.valid('param') as Record<string, string>)[t.param]);
       return respondCached(c, body) as never;

@@ -1,20 +1,21 @@
 /** `/epci/{siren}`, `/departement/{code}`, `/region/{code}` with their communes. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../../app.js';
+import type { App } from '../../http/context.js';
 import { DEPARTEMENT_CODE, REGION_CODE, SIREN } from '../../domain/codes.js';
 import type { CommuneEntry, Referential } from '../../domain/referential.js';
-import { ApiError, problemResponses } from '../../http/problem.js';
+import { problemResponses } from '../../http/problem.js';
+import { ApiError } from '../../errors.js';
 
 const communeRef = z.object({ code: z.string(), nom: z.string(), population: z.number().int().nullable(), codesPostaux: z.array(z.string()) });
-const epciSchema = z.object({
+export const epciSchema = z.object({
   code: z.string().openapi({ example: '243500139' }), nom: z.string(), type: z.string(), population: z.number().int().nullable(),
   communes: z.array(communeRef),
 }).openapi('Epci');
-const departementSchema = z.object({
+export const departementSchema = z.object({
   code: z.string().openapi({ example: '35' }), nom: z.string(), codeRegion: z.string(), chefLieu: z.string().nullable(), zone: z.string().nullable(),
   region: z.object({ code: z.string(), nom: z.string() }).nullable(), population: z.number().int(), communes: z.array(communeRef),
 }).openapi('Departement');
-const regionSchema = z.object({
+export const regionSchema = z.object({
   code: z.string().openapi({ example: '53' }), nom: z.string(), chefLieu: z.string().nullable(), zone: z.string().nullable(), population: z.number().int(),
   departements: z.array(z.object({ code: z.string(), nom: z.string() })), communes: z.array(communeRef),
 }).openapi('Region');
