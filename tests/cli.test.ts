@@ -75,6 +75,13 @@ describe('dotation CLI', () => {
     }
   });
 
+  it('refuses a département the COG does not know before any work (exit 2, valid codes listed), publishing nothing', async () => {
+    const result = await dotation(dataDir, 'ingest', 'statistiques-insee', '--sample', '--departement', '999');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--departement 999 : inconnu du COG \d{4} \(codes valides : 01, 02, .*2A, 2B, .*974, .*\)/);
+    expect(result.stderr).not.toContain('Release');
+  });
+
   it('refuses an unknown source and a malformed --input', async () => {
     expect((await dotation(dataDir, 'ingest', 'inconnue')).stderr).toContain('source inconnue « inconnue »');
     expect((await dotation(dataDir, 'ingest', 'cog', '--input', 'cog')).stderr).toContain('--input attend <source>=<chemin|url>');
