@@ -16,9 +16,11 @@ import type { Referential } from '../../src/domain/referential.js';
 import type { DepartementScope } from '../framework/scope.js';
 import type { BlockLayoutSpec, BoundBlocks } from '../framework/column-blocks.js';
 import { integer, text, type CellCheck } from '../framework/staged-csv.js';
-import { blockChecks, blockKey, blockPresent } from '../framework/block-sql.js';
+import { blockChecks, blockKeyValue, distinctBlocks, filledBlocks } from '../framework/block-sql.js';
 import { fillSql } from '../framework/sql-script.js';
 import { circonscriptionCode, communeCode, type CodeResult } from '../framework/interieur-codes.js';
+import { leader, panneauOrder, pct } from '../framework/ballot-results.js';
+import { Catalog } from '../framework/catalog.js';
 
 export type ElectionType = 'presidentielle' | 'europeennes' | 'legislatives';
 export interface Election { id: string; type: ElectionType; libelleType: string; libelle: string; date: string; tour: number }
@@ -82,17 +84,13 @@ const IDENTITY: BlockField[] = ['panneau', 'nuance', 'nom', 'prenom', 'sexe', 'l
 /** A block is standing in a row when any of its identifying cells or its votes is filled. */
 const PRESENT: BlockField[] = ['panneau', 'nom', 'liste', 'voix'];
 
-/** stage.sql's statements for one staged file, filled from the bound header: fixed expressions, one fragment per block. */
+/** stage.sql's statements for one staged file, filled from the bound header: fixed expressions, (hash, votes) per block; the candidates of the file. */
 export function stageSql(sql: Record<string, string>, table: string, layout: Layout): Record<'typed' | 'candidates' | 'totals', string> {
   const fixed: Record<string, string> = Object.fromEntries((['dep', 'commune', 'communeLabel', 'circo', 'circoLabel'] as const).map((f) => [f, text(layout.fixed[f])]));
   COUNT_FIELDS.forEach((f) => { fixed[f] = integer(layout.fixed[f]); });
-  const block = (b: Layout['blocks'][number]) => ({
-    table, n: String(b.number), present: blockPresent(b, PRESENT), key: blockKey(b, IDENTITY), voix: integer(b.columns.voix),
-    ...Object.fromEntries(IDENTITY.map((f) => [f, text(b.columns[f])])),
-  });
-  const typed = fillSql(sql.typed, { table, ...fixed, blocks: layout.blocks.map((b) => fillSql(sql.typedBlock, block(b))).join('') });
+  const typed = fillSql(sql.typed, { table, ...fixed, blocks: layout.blocks.map((b) => `, ${blockKeyValue(b, PRESENT, IDENTITY, integer(b.columns.voix))}`).join('') });
   return {
-    typed, candidates: fillSql(sql.candidates, { blocks: layout.blocks.map((b) => fillSql(sql.candidatesBlock, block(b))).join(' UNION ALL ') }),
+    typed, candidates: distinctBlocks(table, layout.blocks, PRESENT, IDENTITY, { panneau: 'numeroPanneau', elu: 'eluCell' }),
     totals: fillSql(sql.totals, { typed, voix: layout.blocks.map((b) => `coalesce(v${b.number}, 0)`).join(' + ') }),
   };
 }
@@ -112,21 +110,15 @@ export interface CandidateFields {
 export type Candidate = Omit<CandidateFields, 'eluCell'> & { id: number; elu: boolean; mention: string | null; circonscription: Circonscription | null };
 
 /** One entry per distinct candidate or list of the file: communes only hold ids and numbers. */
-export class CandidateCatalog {
-  private readonly byKey = new Map<string, number>();
-  readonly list: Candidate[] = [];
-
-  intern(hash: bigint, f: CandidateFields, circonscription: Circonscription | null): number {
+export class CandidateCatalog extends Catalog<Candidate> {
+  add(hash: bigint, f: CandidateFields, circonscription: Circonscription | null): number {
     // The block hash identifies the candidate within the file; the circonscription tells homonym panneaux apart.
-    const key = circonscription ? `${hash}|${circonscription.code}` : `${hash}`;
-    const known = this.byKey.get(key);
-    if (known !== undefined) return known;
-    const { eluCell, ...fields } = f;
-    const cell = (eluCell ?? '').trim();
-    const elu = /^[ée]lue?$/i.test(cell);
-    this.list.push({ id: this.list.length, ...fields, elu, mention: cell && !elu ? cell : null, circonscription });
-    this.byKey.set(key, this.list.length - 1);
-    return this.list.length - 1;
+    return this.intern(circonscription ? `${hash}|${circonscription.code}` : `${hash}`, (id) => {
+      const { eluCell, ...fields } = f;
+      const cell = (eluCell ?? '').trim();
+      const elu = /^[ée]lue?$/i.test(cell);
+      return { id, ...fields, elu, mention: cell && !elu ? cell : null, circonscription };
+    });
   }
 }
 
@@ -142,9 +134,7 @@ export function indexCirconscriptions(rows: Iterable<TypedRow>, blocks: number, 
   for (const row of rows) {
     const code = circonscriptionCode(row[4] as string | null);
     if (!code) continue;
-    for (let b = 0; b < blocks; b++) {
-      const k = row[TYPED_FIXED + b * 2] as bigint | null;
-      if (k === null) continue;
+    for (const [k] of filledBlocks(row, TYPED_FIXED, blocks)) {
       const key = candidateKey(fields.get(k)!);
       const known = index.get(key);
       if (known === undefined) index.set(key, { code, libelle: (row[5] as string | null) ?? null });
@@ -183,15 +173,13 @@ export class Projection {
     let circo: Circonscription | null = rowCirco ? { code: rowCirco, libelle: (raw[5] as string | null) ?? null } : null;
     const votes: ParsedRow['votes'] = [];
     let voix = 0;
-    for (let b = 0; b < this.blocks; b++) {
-      const k = raw[TYPED_FIXED + b * 2] as bigint | null;
-      if (k === null) continue;
+    for (const [k, v] of filledBlocks(raw, TYPED_FIXED, this.blocks)) {
       const fields = this.fields.get(k)!;
       if (!rowCirco && this.circos) {
         circo = this.circos.get(candidateKey(fields)) ?? null;
         if (!circo) this.unmatched.add(candidateKey(fields));
       }
-      votes.push({ candidate: this.catalog.intern(k, fields, this.election.type === 'legislatives' ? circo : null), voix: Number(raw[TYPED_FIXED + b * 2 + 1]) });
+      votes.push({ candidate: this.catalog.add(k, fields, this.election.type === 'legislatives' ? circo : null), voix: Number(v) });
       voix += votes[votes.length - 1].voix;
     }
     const [dep, commune] = [raw[1] as string | null, raw[2] as string | null];
@@ -229,8 +217,7 @@ export class Projection {
 
   /** Totals over the communes projected. */
   projected(): Totals {
-    const t = this.ledger.empty();
-    for (const c of this.communes.communes()) this.ledger.add(t, { ...(c.groups[0].values as Partial<Totals>), lignes: c.rows });
+    const t = this.ledger.sum([...this.communes.communes()].map((c) => ({ ...(c.groups[0].values as Partial<Totals>), lignes: c.rows })));
     for (const c of this.votes.communes()) for (const g of c.groups) t.voix += g.values.voix as number;
     return t;
   }
@@ -261,10 +248,7 @@ export class Projection {
         listeAbregee: c.listeAbregee, ...(legislatives ? { elu: c.elu, circonscription: c.circonscription?.code ?? null } : {}),
       })),
       definitions: DEFINITIONS,
-      bilan: {
-        fichier: expected, communes: this.projected(), ecartes: Object.fromEntries(this.ledger.aside),
-        ...(this.ledger.outside.lignes ? { horsFiltreDepartements: this.ledger.outside } : {}),
-      },
+      bilan: this.ledger.balance(expected, this.projected()),
       lignesEcartees: this.asideRows,
     };
   }
@@ -281,8 +265,6 @@ export interface CandidatResultat {
   elu?: boolean; mention?: string; circonscription?: string | null;
 }
 
-const pct = (part: number, whole: number): number | null => (whole > 0 ? Math.round((part / whole) * 10000) / 100 : null);
-
 export function displayName(c: Candidate): string {
   if (c.liste || c.listeAbregee) return (c.liste ?? c.listeAbregee)!;
   return [c.prenom, c.nom].filter(Boolean).join(' ') || (c.numeroPanneau ? `panneau ${c.numeroPanneau}` : '');
@@ -295,20 +277,6 @@ function resultat(c: Candidate, t: Tally, election: Election): CandidatResultat 
   Object.assign(out, { voix: t.voix, pourcentageVoixExprimes: pct(t.voix, t.exprimes), pourcentageVoixInscrits: pct(t.voix, t.inscrits) });
   if (election.type === 'legislatives') Object.assign(out, { elu: c.elu }, c.mention ? { mention: c.mention } : {}, { circonscription: c.circonscription?.code ?? null });
   return out;
-}
-
-const panneauOrder = (a: CandidatResultat, b: CandidatResultat): number =>
-  Number(a.numeroPanneau ?? Infinity) - Number(b.numeroPanneau ?? Infinity) || a.candidat.localeCompare(b.candidat);
-
-/** The candidate or list with the most votes; ties are said, not hidden. */
-export function leader(list: CandidatResultat[]): (CandidatResultat & { exAequo?: true }) | null {
-  let best: CandidatResultat | null = null;
-  let tie = false;
-  for (const c of [...list].sort(panneauOrder)) {
-    if (!best || c.voix > best.voix) { best = c; tie = false; } else if (c.voix === best.voix) tie = true;
-  }
-  if (!best || best.voix === 0) return null;
-  return tie ? { ...best, exAequo: true } : best;
 }
 
 const short = (c: CandidatResultat & { exAequo?: true }) => ({

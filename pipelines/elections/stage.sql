@@ -2,10 +2,11 @@
 -- (pipelines/framework/staged-csv.ts: one VARCHAR column c0…cN per field).
 -- {{placeholders}} are filled by source.ts from the header binding: {{table}}
 -- the staged table, {{dep}}, {{inscrits}}… SQL expressions over its columns
--- (NULL when the file has no such column), {{n}} a candidate block's number,
--- {{present}} "this block is filled on the row", {{key}} the hash of the
--- candidate's identity in the block (so that rows stream two numbers per
--- block instead of nine cells).
+-- (NULL when the file has no such column), {{blocks}} two columns per
+-- candidate block from pipelines/framework/block-sql.ts `blockKeyValue` (the
+-- hash of the candidate's identity and the votes, so that rows stream two
+-- numbers per block instead of nine cells; the candidates themselves are read
+-- once, by its `distinctBlocks`).
 
 -- name: typed
 -- Typed rows: fixed figures, then per block k<n> (identity hash) and v<n> (votes), both null when the block is empty.
@@ -13,18 +14,6 @@ SELECT rowid + 2 AS line, {{dep}} AS dep, {{commune}} AS commune, {{communeLabel
   {{circo}} AS circo, {{circoLabel}} AS circo_label, {{inscrits}} AS inscrits, {{abstentions}} AS abstentions,
   {{votants}} AS votants, {{blancs}} AS blancs, {{nuls}} AS nuls, {{exprimes}} AS exprimes{{blocks}}
 FROM {{table}}
-
--- name: typedBlock
-, CASE WHEN {{present}} THEN {{key}} END AS k{{n}}, CASE WHEN {{present}} THEN {{voix}} END AS v{{n}}
-
--- name: candidates
--- Every distinct candidate block of the file with its hash: a few dozen to a few thousand rows.
-SELECT DISTINCT k, fields FROM ({{blocks}})
-
--- name: candidatesBlock
-SELECT {{key}} AS k, {'numeroPanneau': {{panneau}}, 'nuance': {{nuance}}, 'nom': {{nom}}, 'prenom': {{prenom}}, 'sexe': {{sexe}},
-  'liste': {{liste}}, 'listeAbregee': {{listeAbregee}}, 'eluCell': {{elu}}} AS fields
-FROM {{table}} WHERE {{present}}
 
 -- name: totals
 -- Totals of the whole file, summed by DuckDB independently of the projection ({{voix}}: coalesce(v1, 0) + …).

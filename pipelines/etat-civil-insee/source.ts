@@ -9,7 +9,7 @@ import type { SourcePipeline } from '../framework/types.js';
 import { expandInputs } from '../framework/geo/archive.js';
 import { checkExactHeader, firstLineWhere } from '../framework/declared-csv.js';
 import { readSqlSections, runSqlScript } from '../framework/sql-script.js';
-import { duckdbCsvError } from '../framework/varchar-csv.js';
+import { csvReadError } from '../framework/staged-csv.js';
 import { SourceError } from '../framework/errors.js';
 import { FIELDS, metadataOf, projectRows, type StagedRow } from './project.js';
 
@@ -34,7 +34,7 @@ const pipeline: SourcePipeline = {
       const metadata = /metadata/i.test(file);
       await checkExactHeader(ctx.source.id, file, metadata ? METADATA : DATA);
       const result = await runSqlScript(ctx.duckdb, metadata ? sections('metadata', 'labels', 'cleanup') : sections('data', 'checks', 'rows', 'cleanup'), {
-        params: { file }, mapError: (e) => duckdbCsvError(ctx.source.id, file, e),
+        params: { file }, mapError: (e) => csvReadError(ctx.source.id, file, e, 'after-heading'),
       });
       if (metadata) { labels.push(...result.get('labels')!); continue; }
       const counts = result.get('checks')![0];

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SourceError } from './errors.js';
 import { readFirstLine, splitLine } from './csv-header.js';
+import { parseDuckdbCsvError } from './duckdb-csv-error.js';
 
 export type DuckdbType = 'VARCHAR' | 'DOUBLE' | 'UTINYINT' | 'BIGINT' | 'INTEGER';
 
@@ -38,14 +39,10 @@ export async function checkExactHeader(sourceId: string, file: string, expected:
  * (`expected(column)`, e.g. "0 ou 1"). Other errors are returned unchanged.
  */
 export function conversionError(sourceId: string, files: string[], error: unknown, expected: (column: string) => string): unknown {
-  const message = error instanceof Error ? error.message : String(error);
-  const line = /CSV Error on Line: (\d+)/.exec(message);
-  if (!line) return error;
-  const file = /^\s*file = (.+)$/m.exec(message)?.[1]?.trim() ?? files.join(', ');
-  const column = /Error when converting column "([^"]+)"/.exec(message)?.[1];
-  const value = /Could not convert string "([^"]*)"/.exec(message)?.[1];
-  const problem = column ? `valeur « ${value} » non conforme (${expected(column)} attendu)` : message.split('\n')[0];
-  return new SourceError(sourceId, file, problem, Number(line[1]), column);
+  const e = parseDuckdbCsvError(error);
+  if (e.line === undefined) return error;
+  const problem = e.column ? `valeur « ${e.value} » non conforme (${expected(e.column)} attendu)` : e.message.split('\n')[0];
+  return new SourceError(sourceId, e.file ?? files.join(', '), problem, e.line, e.column);
 }
 
 /**

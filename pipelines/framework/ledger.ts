@@ -35,6 +35,19 @@ export class Ledger<K extends string> {
     this.add(this.outside, values);
   }
 
+  /** Totals of `rows` (e.g. the communes projected, each with its count of source rows). */
+  sum(rows: Iterable<Partial<Totals<K>>>): Totals<K> {
+    const totals = this.empty();
+    for (const values of rows) this.add(totals, values);
+    return totals;
+  }
+
+  /** The accounts as shown in a pack's metadata: the file, the communes, set aside by reason, and outside the scope when any row was. */
+  balance(expected: Totals<K>, projected: Totals<K>) {
+    const outside = this.measures.some((k) => this.outside[k] !== 0);
+    return { fichier: expected, communes: projected, ecartes: Object.fromEntries(this.aside), ...(outside ? { horsFiltreDepartements: this.outside } : {}) };
+  }
+
   /** The gate's message when the file's totals differ from projected + set aside + outside; undefined when they agree. */
   gaps(expected: Totals<K>, projected: Totals<K>): string | undefined {
     const accounted = [projected, ...this.aside.values(), this.outside].reduce((a, t) => this.add(a, t), this.empty());

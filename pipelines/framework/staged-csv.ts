@@ -1,11 +1,13 @@
 /**
  * A delimited file staged in DuckDB as declared VARCHAR columns `c0`…`cN`
- * (no type guessing: `01`, `2A`, `ZA` stay text; the header is bound by name
- * in Node first, since it can be shorter than the rows), then checked in SQL
- * cell by cell before anything is projected: the first offending cell stops
- * the run naming file, line and column. cp1252 files are first converted to
- * UTF-8 in the work directory, streaming: DuckDB only knows UTF-8 and
- * Latin-1, and Latin-1 would garble `œ`, `’`, `€`.
+ * (no type guessing: `01`, `2A`, `ZA` stay text, secret markers stay
+ * visible; the header is bound by name in Node first, since it can be shorter
+ * than the rows), then checked in SQL cell by cell before anything is
+ * projected: the first offending cell stops the run naming file, line and
+ * column. cp1252 files are first converted to UTF-8 in the work directory,
+ * streaming: DuckDB only knows UTF-8 and Latin-1, and Latin-1 would garble
+ * `œ`, `’`, `€`. Written once for every source that reads a file this way
+ * (elections, insee-comparateur, the read errors of etat-civil-insee).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -13,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { structValue, type DuckDBConnection } from '@duckdb/node-api';
 import { SourceError } from './errors.js';
+import { parseDuckdbCsvError } from './duckdb-csv-error.js';
 
 export async function toUtf8(path: string, encoding: string, workDir: string, tag: string): Promise<string> {
   if (encoding.toLowerCase() === 'utf-8') return path;
@@ -22,24 +25,51 @@ export async function toUtf8(path: string, encoding: string, workDir: string, ta
 }
 
 /**
+ * Which line of DuckDB's message follows « lecture CSV impossible : »: the
+ * first naming the error (`error-line`, elections), or the first after
+ * DuckDB's "Invalid Input Error" heading (`after-heading`, INSEE sources).
+ * Each source keeps the wording its releases and tests already show.
+ */
+export type CsvErrorDetail = 'error-line' | 'after-heading';
+
+/** A DuckDB error while reading `file` as a SourceError « lecture CSV impossible : … » with DuckDB's line when it gives one. */
+export function csvReadError(sourceId: string, file: string, error: unknown, detail: CsvErrorDetail = 'error-line'): SourceError {
+  const { message, line } = parseDuckdbCsvError(error);
+  const lines = message.split('\n');
+  const picked = detail === 'error-line'
+    ? lines.find((l) => /Expected Number of Columns|Error/.test(l))
+    : lines.find((l) => l.trim() && !l.startsWith('Invalid Input Error'));
+  return new SourceError(sourceId, file, `lecture CSV impossible : ${(picked ?? message).trim()}`, line);
+}
+
+export interface StageOptions {
+  /** Rows may stop early, the missing cells read as NULL (législatives stop after the last candidate standing). Default true. */
+  nullPadding?: boolean;
+  /** Default `;`. */
+  delimiter?: string;
+  /** How a read error is worded (csvReadError). Default `error-line`. */
+  errorDetail?: CsvErrorDetail;
+}
+
+/**
  * `CREATE OR REPLACE TABLE <table>` from the file (header skipped), `columnCount`
  * VARCHAR columns; `name` is the file as shown in errors. Line of row r = r + 2.
- * null_padding: rows may stop early (législatives stop after the last candidate standing).
  */
 export async function stageCsv(
   duckdb: DuckDBConnection, sourceId: string, table: string, path: string, name: string, columnCount: number,
+  options: StageOptions = {},
 ): Promise<void> {
+  const { nullPadding = true, delimiter = ';', errorDetail = 'error-line' } = options;
   const columns = structValue(Object.fromEntries(Array.from({ length: columnCount }, (_, i) => [`c${i}`, 'VARCHAR'])));
-  const read = `read_csv($path, delim=';', header=false, skip=1, auto_detect=false, quote='"', escape='"', null_padding=true, columns=$columns)`;
+  const read = `read_csv($path, delim=$delimiter, header=false, skip=1, auto_detect=false, quote='"', escape='"', null_padding=${nullPadding}, columns=$columns)`;
   try {
-    await duckdb.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${read}`, { path, columns });
+    await duckdb.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${read}`, { path, delimiter, columns });
   } catch (e) {
-    const message = (e as Error).message ?? String(e);
-    const line = message.match(/Line: (\d+)/)?.[1];
-    const detail = message.split('\n').find((l) => /Expected Number of Columns|Error/.test(l)) ?? message;
-    throw new SourceError(sourceId, name, `lecture CSV impossible : ${detail.trim()}`, line ? Number(line) : undefined);
+    throw csvReadError(sourceId, name, e, errorDetail);
   }
 }
+
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** SQL over staged column `c<col>`: trimmed text or null, integer or null, blank, and the format checks. */
 export const text = (col: number | undefined): string => (col === undefined ? 'NULL' : `nullif(trim(c${col}), '')`);
@@ -49,13 +79,48 @@ export const notInteger = (col: number): string => `(NOT ${isBlank(col)} AND TRY
 /** Percentages come as `98,10%`, `98,10` or `98.10`: all accepted. */
 export const notPercent = (col: number): string => `(NOT ${isBlank(col)} AND NOT regexp_full_match(trim(c${col}), '-?[0-9]+([.,][0-9]+)? ?%?'))`;
 
+/** Empty, or one of the secret markers (INSEE writes `s` for a value under statistical secrecy). */
+const blankOrMarker = (col: number, markers: readonly string[]): string =>
+  `coalesce(trim(c${col}), '') IN (${['', ...markers].map(sqlString).join(', ')})`;
+/** A number or null: null when empty or a secret marker, decimal comma accepted. */
+export const numeric = (col: number, markers: readonly string[] = ['s']): string =>
+  `CASE WHEN ${blankOrMarker(col, markers)} THEN NULL ELSE TRY_CAST(replace(trim(c${col}), ',', '.') AS DOUBLE) END`;
+
 /** A failing cell: `sql` is true on the offending rows; the first check that fails on a row names it. */
-export interface CellCheck { sql: string; column: number; problem: string }
+export interface CellCheck {
+  sql: string;
+  column: number;
+  problem: string;
+  /** The whole error text from the value found, where a source words it otherwise than « <problem>, trouvé « <value> » ». */
+  wording?: (found: string) => string;
+}
+
+/** A cell that is neither a number with `.` or `,` as decimal separator, nor empty, nor a secret marker. */
+export function numericCheck(col: number, markers: readonly string[] = ['s']): CellCheck {
+  const expected = ['nombre', 'vide', ...markers].join(', ').replace(/, ([^,]*)$/, ' ou $1');
+  return {
+    sql: `(NOT ${blankOrMarker(col, markers)} AND TRY_CAST(replace(trim(c${col}), ',', '.') AS DOUBLE) IS NULL)`,
+    column: col,
+    problem: 'valeur non numérique',
+    wording: (found) => `valeur non numérique « ${found} » (attendu : ${expected})`,
+  };
+}
+
+/** A commune code that is not 4 or 5 digits (a lost leading zero is repaired later) or 2A/2B and 3 digits. */
+export function communeCodeCheck(col: number): CellCheck {
+  return {
+    sql: `(NOT regexp_full_match(coalesce(trim(c${col}), ''), '[0-9]{4,5}|2[AB][0-9]{3}'))`,
+    column: col,
+    problem: 'code commune invalide',
+    wording: (found) => `code commune invalide « ${found} »`,
+  };
+}
 
 /** First offending row in file order, first failing check of that row → SourceError naming line and column. */
 export async function firstBadCell(
   duckdb: DuckDBConnection, sourceId: string, table: string, name: string, checks: CellCheck[], columnNames: string[],
 ): Promise<void> {
+  if (checks.length === 0) return;
   const cases = checks.map((c, i) => `WHEN ${c.sql} THEN ${i}`).join(' ');
   const result = await duckdb.runAndReadAll(
     `SELECT rowid, CASE ${cases} END AS k FROM ${table} WHERE (${checks.map((c) => c.sql).join(' OR ')}) ORDER BY rowid LIMIT 1`,
@@ -64,8 +129,9 @@ export async function firstBadCell(
   if (!row) return;
   const check = checks[Number(row[1])];
   const value = await duckdb.runAndReadAll(`SELECT c${check.column} FROM ${table} WHERE rowid = ${Number(row[0])}`);
+  const found = String(value.getRowsJS()[0]?.[0] ?? '');
   throw new SourceError(
-    sourceId, name, `${check.problem}, trouvé « ${String(value.getRowsJS()[0]?.[0] ?? '')} »`, Number(row[0]) + 2,
+    sourceId, name, check.wording ? check.wording(found) : `${check.problem}, trouvé « ${found} »`, Number(row[0]) + 2,
     columnNames[check.column] ?? check.column + 1,
   );
 }

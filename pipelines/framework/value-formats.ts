@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { SourceError } from './errors.js';
+import { parseDuckdbCsvError } from './duckdb-csv-error.js';
 
 /** What a value of a column must look like; `expected` completes « valeur « x » au lieu de … ». */
 export interface ValueFormat { test: (value: string) => boolean; expected: string }
@@ -19,31 +20,25 @@ export function csvError(
   formats: Partial<Record<string, ValueFormat>>, error: unknown,
 ): unknown {
   const { columns, delimiter } = layout;
-  const message = error instanceof Error ? error.message : String(error);
-  const line = /CSV Error on Line: (\d+)/.exec(message);
-  if (!line) return error;
-  const file = /^\s*file = (.+)$/m.exec(message)?.[1]?.trim() ?? files.join(', ');
-  const original = /Original Line: (.*)$/m.exec(message)?.[1] ?? '';
-  const found = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+  const e = parseDuckdbCsvError(error);
+  if (e.line === undefined) return error;
   let column: string | number | undefined;
   let problem: string;
-  if (found) {
-    const n = Number(found[2]);
+  if (e.columnCount) {
+    const n = e.columnCount.found;
     column = n < columns.length ? columns[n] : n + 1;
     problem = `${n} colonnes au lieu de ${columns.length}`;
-  } else if (/Error when converting column "([^"]+)"/.test(message)) {
-    const [, name] = /Error when converting column "([^"]+)"/.exec(message)!;
-    const value = /Could not convert string "([^"]*)"/.exec(message)?.[1] ?? '';
-    column = name;
-    problem = `valeur « ${value} » au lieu de ${formats[name]?.expected ?? 'une valeur du type déclaré'}`;
-  } else if (/unterminated quote/i.test(message)) {
-    const before = original.slice(0, Math.max(0, original.indexOf('"')));
+  } else if (e.column !== undefined) {
+    column = e.column;
+    problem = `valeur « ${e.value ?? ''} » au lieu de ${formats[e.column]?.expected ?? 'une valeur du type déclaré'}`;
+  } else if (e.unterminatedQuote) {
+    const before = e.original.slice(0, Math.max(0, e.original.indexOf('"')));
     column = columns[before.split(delimiter).length - 1] ?? before.split(delimiter).length;
     problem = 'guillemet ouvert jamais refermé';
   } else {
-    problem = message.split('\n')[0].replace(/^Invalid Input Error: /, '');
+    problem = e.message.split('\n')[0].replace(/^Invalid Input Error: /, '');
   }
-  return new SourceError(sourceId, file, problem, Number(line[1]), column);
+  return new SourceError(sourceId, e.file ?? files.join(', '), problem, e.line, column);
 }
 
 /**

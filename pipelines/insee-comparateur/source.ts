@@ -9,7 +9,7 @@ import type { SourceContext, SourceOutput, SourcePipeline } from '../framework/t
 import { SourceError } from '../framework/errors.js';
 import { locateByHeader } from '../framework/locate-inputs.js';
 import { readFirstLines, splitLine } from '../framework/csv-header.js';
-import { checkCommuneCodes, checkNumericCells, numericSql, stageVarcharCsv } from '../framework/varchar-csv.js';
+import { communeCodeCheck, firstBadCell, numeric, numericCheck, stageCsv, type StageOptions } from '../framework/staged-csv.js';
 import { RekeyedRows } from '../framework/rekey-merge.js';
 import { fillSql, readSqlSections } from '../framework/sql-script.js';
 import { normaliseCommuneCode } from '../../src/domain/codes.js';
@@ -19,6 +19,7 @@ import {
 } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
+const STAGE: StageOptions = { nullPadding: false, errorDetail: 'after-heading' }; // complete rows; this source's read-error wording
 const header = (path: string): string[] => splitLine(readFirstLines(path, 1)[0] ?? '').map((h) => h.trim());
 
 async function run(ctx: SourceContext): Promise<SourceOutput> {
@@ -40,18 +41,18 @@ async function run(ctx: SourceContext): Promise<SourceOutput> {
   const problem = dictionaryHeaderProblem(header(meta.path));
   if (problem) throw new SourceError(sourceId, meta.name, problem.message, 1, problem.column);
   const dictionaryTable = `${sourceId.replace(/-/g, '_')}_dictionnaire`;
-  await stageVarcharCsv(ctx.duckdb, sourceId, dictionaryTable, meta.path, meta.name, DICTIONARY_HEADER.length);
+  await stageCsv(ctx.duckdb, sourceId, dictionaryTable, meta.path, meta.name, DICTIONARY_HEADER.length, STAGE);
   const dictionary = dictionaryOf((await ctx.duckdb.runAndReadAll(fillSql(SQL.get('dictionary')!, { table: dictionaryTable }))).getRowsJS() as (string | null)[][]);
   await ctx.duckdb.run(`DROP TABLE IF EXISTS ${dictionaryTable}`);
   const table = `${sourceId.replace(/-/g, '_')}_brut`;
   ctx.progress.update('lecture', 0);
-  await stageVarcharCsv(ctx.duckdb, sourceId, table, data.path, data.name, names.length);
-  await checkCommuneCodes(ctx.duckdb, sourceId, table, data.name, { column: binding.codeColumn, name: 'CODGEO' });
-  await checkNumericCells(ctx.duckdb, sourceId, table, data.name, all.map((i) => ({ column: i.column, name: i.variable })));
+  await stageCsv(ctx.duckdb, sourceId, table, data.path, data.name, names.length, STAGE);
+  await firstBadCell(ctx.duckdb, sourceId, table, data.name, [communeCodeCheck(binding.codeColumn)], names); // codes before numbers
+  await firstBadCell(ctx.duckdb, sourceId, table, data.name, all.map((i) => numericCheck(i.column)), names);
 
   // Re-key while reading: today's code → the source rows that make it up.
   const rekeyed = new RekeyedRows(ctx, REJECT);
-  const values = all.map((i) => numericSql(`c${i.column}`)).join(', ');
+  const values = all.map((i) => numeric(i.column)).join(', ');
   const result = await ctx.duckdb.stream(fillSql(SQL.get('rows')!, { table, code: `c${binding.codeColumn}`, values }));
   let done = 0;
   for await (const chunk of result.yieldRowsJs()) {

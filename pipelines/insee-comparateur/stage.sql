@@ -1,7 +1,7 @@
--- INSEE comparateur, staged by the framework (pipelines/framework/varchar-csv.ts) as
+-- INSEE comparateur, staged by the framework (pipelines/framework/staged-csv.ts) as
 -- VARCHAR columns c0…cN in file order; rowid + 2 is the line in the file.
 -- Placeholders: {{table}} the staged table, {{code}} the CODGEO column,
--- {{values}} one numeric expression per bound indicator (numericSql).
+-- {{values}} one numeric expression per bound indicator (numeric).
 
 -- name: rows
 SELECT rowid, {{code}}, {{values}} FROM {{table}} ORDER BY rowid
