@@ -13,7 +13,7 @@
  * summing, from the summed counts.
  */
 import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
-import { mergeByAggregation, RekeyedRows, round, type KeyedRow, type MergeStatus, type MergedCell, type SetAside } from '../framework/rekey-merge.js';
+import { mergedFrom, round, type MergeField, type MergeStatus, type MergedCell, type PlacedMerge, type SetAside } from '../framework/merge.js';
 
 /** Reasons a row is set aside, as they appear in the run summary. */
 export const REJECT = {
@@ -351,13 +351,22 @@ export function dictionaryOf(rows: (string | null)[][]): Map<string, DictionaryE
   return map;
 }
 
+/**
+ * How the framework merges the rows of communes merged since: one field per column (named by its position
+ * among the indicators), merged by its unit's aggregation. No population of the old communes at the file's
+ * date: only sums merge, rates become `non-additionnable` like medians; sums of several rows rounded to 6 digits.
+ */
+export const mergeFields = (binding: HeaderBinding): MergeField[] =>
+  [...binding.indicators, ...binding.uncatalogued].map((i, n) => ({ name: String(n), aggregation: aggregationOf(i.unite) }));
+export const MERGE_OPTIONS = { digits: 6 };
+
 /** One record per current commune: its rows merged by each indicator's aggregation, then the computed indicators. */
-export function* communeRecords(groups: Map<string, KeyedRow[]>, binding: HeaderBinding, defs: IndicatorDefinition[]): Iterable<CommuneRecord> {
-  const aggregations = [...binding.indicators, ...binding.uncatalogued].map((i) => aggregationOf(i.unite));
+export function* communeRecords(merge: PlacedMerge, binding: HeaderBinding, defs: IndicatorDefinition[]): Iterable<CommuneRecord> {
   const byId = new Map(defs.map((d) => [d.id, d]));
-  for (const [code, rows] of groups) {
-    const values = indicateurs(mergeByAggregation(rows, aggregations), binding, byId);
-    const codesSommes = RekeyedRows.sourceCodes(code, rows);
+  for (const commune of merge.communes()) {
+    const code = commune.code;
+    const values = indicateurs(merge.cells(commune.groups[0]), binding, byId);
+    const codesSommes = mergedFrom(commune);
     yield { code, data: { millesime: `RP${binding.millesimeRP}`, indicateurs: values, ...(codesSommes ? { codesSommes } : {}) }, rows: toRows(code, values) };
   }
 }

@@ -10,12 +10,12 @@ import { SourceError } from '../framework/errors.js';
 import { locateByHeader } from '../framework/locate-inputs.js';
 import { readFirstLines, splitLine } from '../framework/csv-header.js';
 import { communeCodeCheck, firstBadCell, numeric, numericCheck, stageCsv, type StageOptions } from '../framework/staged-csv.js';
-import { RekeyedRows } from '../framework/rekey-merge.js';
+import { PlacedMerge } from '../framework/merge.js';
 import { fillSql, readSqlSections } from '../framework/sql-script.js';
 import { normaliseCommuneCode } from '../../src/domain/codes.js';
 import {
   bindHeader, communeRecords, definitions, dictionaryHeaderProblem, dictionaryOf, DICTIONARY_HEADER, FIELDS, HeaderProblem,
-  REJECT, runNotes, sourceMetadata, type HeaderBinding,
+  MERGE_OPTIONS, mergeFields, REJECT, runNotes, sourceMetadata, type HeaderBinding,
 } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
@@ -50,8 +50,8 @@ async function run(ctx: SourceContext): Promise<SourceOutput> {
   await firstBadCell(ctx.duckdb, sourceId, table, data.name, [communeCodeCheck(binding.codeColumn)], names); // codes before numbers
   await firstBadCell(ctx.duckdb, sourceId, table, data.name, all.map((i) => numericCheck(i.column)), names);
 
-  // Re-key while reading: today's code → the source rows that make it up.
-  const rekeyed = new RekeyedRows(ctx, REJECT);
+  // Re-key while reading: each row merged onto today's commune (fields named by their position).
+  const rekeyed = new PlacedMerge(mergeFields(binding), ctx, REJECT, MERGE_OPTIONS);
   const values = all.map((i) => numeric(i.column)).join(', ');
   const result = await ctx.duckdb.stream(fillSql(SQL.get('rows')!, { table, code: `c${binding.codeColumn}`, values }));
   let done = 0;
@@ -59,7 +59,7 @@ async function run(ctx: SourceContext): Promise<SourceOutput> {
     for (const raw of chunk) {
       // The code check above lets through only codes this normalises (a lost leading zero is put back).
       const code = normaliseCommuneCode(String(raw[1]))!;
-      rekeyed.add({ code, line: Number(raw[0]) + 2, values: raw.slice(2).map((v) => (v === null ? null : Number(v))) });
+      rekeyed.placeRow(code, Number(raw[0]) + 2, Object.fromEntries(raw.slice(2).map((v, i) => [i, v === null ? null : Number(v)])));
     }
     done += chunk.length;
     ctx.progress.update('lecture', done);
@@ -71,7 +71,7 @@ async function run(ctx: SourceContext): Promise<SourceOutput> {
   return {
     millesime: `RP${binding.millesimeRP}`,
     fields: FIELDS,
-    communes: communeRecords(rekeyed.groups, binding, defs),
+    communes: communeRecords(rekeyed, binding, defs),
     metadata: sourceMetadata({ data: data.name, meta: meta.name }, binding, defs, rekeyed.setAside),
   };
 }
