@@ -68,8 +68,11 @@ export async function aggregateAndCopy<T>(ctx: SourceContext, spec: AggregateAnd
   try {
     await ctx.bulk.copyCsv(spec.table, ['load_id', ...spec.layout.columns], checked(), { delimiter: spec.layout.delimiter });
   } catch (error) {
-    // A broken line is named by both readers: DuckDB's message is the reference one.
-    if (!(error instanceof SourceError)) ctx.duckdb.interrupt();
+    // A broken line is named by both readers, and DuckDB's message (source, file,
+    // line, column) is the reference one. When COPY refuses the line first (the
+    // store's own error, naming none of them), DuckDB is left to finish its scan
+    // of the same bytes rather than interrupted: interrupting it lost the located
+    // error to a race. A failure of the store itself only waits for the scan.
     const duck = await aggregation.then(() => undefined, (e: unknown) => e);
     throw duck instanceof SourceError ? duck : error;
   }
