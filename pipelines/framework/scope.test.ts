@@ -18,7 +18,6 @@ describe('DepartementScope: the départements of a run, decided once for every s
     expect(scope.includes('2B033')).toBe(false);
     expect(scope.includes('97499')).toBe(true); // unknown to the COG, spelled in La Réunion
     expect(scope.includes('35238')).toBe(false);
-    expect(scope.hasDepartement('974')).toBe(true);
   });
 
   it('covers everything when no département is named', () => {

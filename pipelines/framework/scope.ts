@@ -32,11 +32,6 @@ export class DepartementScope {
 
   get isPartial(): boolean { return this.wanted.size > 0; }
 
-  /** A département code (as the COG spells it) is in scope. */
-  hasDepartement(departement: string): boolean {
-    return !this.wanted.size || this.wanted.has(departement);
-  }
-
   /**
    * A commune code (current or former) is in scope: its département in the COG
    * when the code is known there, else the one its spelling gives.
