@@ -3,6 +3,7 @@ import { SourceError } from './errors.js';
 import { readFirstLine } from './csv-header.js';
 import type { ValueFormat } from './value-formats.js';
 import { BAN_COLUMNS, type BanColumn } from '../../src/contract/ban.js';
+import { sqlString } from './sql-script.js';
 
 /**
  * `read_csv` over the files with the 23 declared columns, nothing sniffed:
@@ -11,7 +12,7 @@ import { BAN_COLUMNS, type BanColumn } from '../../src/contract/ban.js';
  * column of a value that does not convert.
  */
 export function banReadCsv(files: string[], types: Partial<Record<BanColumn, string>> = {}): string {
-  const list = files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ');
+  const list = files.map(sqlString).join(', ');
   const columns = BAN_COLUMNS.map((c) => `'${c}': '${types[c] ?? 'VARCHAR'}'`).join(', ');
   return `read_csv([${list}], columns = {${columns}}, header = true, auto_detect = false, delim = ';', quote = '"', escape = '"', `
     + `strict_mode = true, null_padding = false, parallel = true)`;

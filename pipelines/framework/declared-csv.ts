@@ -9,17 +9,14 @@ import { createInterface } from 'node:readline';
 import { SourceError } from './errors.js';
 import { readFirstLine, splitLine } from './csv-header.js';
 import { parseDuckdbCsvError } from './duckdb-csv-error.js';
+import { sqlString } from './sql-script.js';
 
 export type DuckdbType = 'VARCHAR' | 'DOUBLE' | 'UTINYINT' | 'BIGINT' | 'INTEGER';
-
-function sqlList(files: string[]): string {
-  return files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ');
-}
 
 /** `read_csv` of several files with the same declared header (name → DuckDB type, in file order). */
 export function readDeclaredCsvSql(files: string[], columns: readonly (readonly [string, DuckdbType])[], delimiter = ';'): string {
   const declared = columns.map(([name, type]) => `'${name}': '${type}'`).join(', ');
-  return `read_csv([${sqlList(files)}], columns = {${declared}}, header = true, auto_detect = false, delim = '${delimiter}', quote = '"', escape = '"', strict_mode = true)`;
+  return `read_csv([${files.map(sqlString).join(', ')}], columns = {${declared}}, header = true, auto_detect = false, delim = '${delimiter}', quote = '"', escape = '"', strict_mode = true)`;
 }
 
 /** The first line must list exactly `expected` (quotes, BOM and CR dropped); column numbers start at 1. */

@@ -5,28 +5,18 @@
  * their name, which changes with editions; zips by their signature, because
  * cached downloads do not keep the `.zip` name.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import _7z from '7zip-min';
 import { SourceError } from './errors.js';
 import { readFirstLines, splitLine } from './csv-header.js';
-
-export function isZip(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const magic = Buffer.alloc(4);
-    const n = readSync(fd, magic, 0, 4, 0);
-    return n === 4 && magic.readUInt32LE(0) === 0x04034b50;
-  } finally {
-    closeSync(fd);
-  }
-}
+import { sniffFormat } from './geo/archive.js';
 
 /** The inputs with every zip replaced by its `.csv` members (sorted by path inside the zip). */
 export async function expandZippedCsv(sourceId: string, files: string[], workDir: string): Promise<string[]> {
   const out: string[] = [];
   for (const [i, file] of files.entries()) {
-    if (!isZip(file)) { out.push(file); continue; }
+    if (sniffFormat(file) !== 'zip') { out.push(file); continue; }
     const target = join(workDir, `${sourceId}-${i}`);
     mkdirSync(target, { recursive: true });
     try {

@@ -13,13 +13,14 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DepartementScope } from './scope.js';
+import { sqlString } from './sql-script.js';
 
 /** `departementOf` (src/domain/codes.ts) in SQL: three characters overseas (97x, 98x), two otherwise (2A, 2B included). */
 const DEPARTEMENT_OF = "CASE WHEN code[1:2] IN ('97', '98') THEN code[1:3] ELSE code[1:2] END";
 
 /** Defines (or redefines) the temporary macro `in_scope(code)` for this run's scope. */
 export async function stageScope(duckdb: DuckDBConnection, scope: DepartementScope): Promise<void> {
-  const list = scope.departements.map((d) => `'${d.replaceAll("'", "''")}'`).join(', ');
+  const list = scope.departements.map(sqlString).join(', ');
   const body = scope.isPartial ? `list_contains([${list}]::VARCHAR[], ${DEPARTEMENT_OF})` : 'TRUE';
   await duckdb.run(`CREATE OR REPLACE TEMP MACRO in_scope(code) AS ${body}`);
 }

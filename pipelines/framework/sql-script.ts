@@ -10,6 +10,9 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 
+/** A string as a SQL literal, for the places DuckDB takes no parameter (file lists of `read_csv`). */
+export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
 /** Replaces every `{{name}}`; a placeholder left without a value is a programming error. */
 export function fillSql(sql: string, values: Record<string, string>): string {
   return sql.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {

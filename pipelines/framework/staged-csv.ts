@@ -16,6 +16,7 @@ import iconv from 'iconv-lite';
 import { structValue, type DuckDBConnection } from '@duckdb/node-api';
 import { SourceError } from './errors.js';
 import { parseDuckdbCsvError } from './duckdb-csv-error.js';
+import { sqlString } from './sql-script.js';
 
 export async function toUtf8(path: string, encoding: string, workDir: string, tag: string): Promise<string> {
   if (encoding.toLowerCase() === 'utf-8') return path;
@@ -69,7 +70,6 @@ export async function stageCsv(
   }
 }
 
-const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** SQL over staged column `c<col>`: trimmed text or null, integer or null, blank, and the format checks. */
 export const text = (col: number | undefined): string => (col === undefined ? 'NULL' : `nullif(trim(c${col}), '')`);

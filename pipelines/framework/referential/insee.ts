@@ -8,6 +8,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { SourceError } from '../errors.js';
 import { readHeader } from '../csv-header.js';
 import type { CommuneEntry, CommuneType, HistoryEvent } from '../../../src/domain/referential.js';
+import { sqlString } from '../sql-script.js';
 
 const COMMUNE_COLUMNS = ['TYPECOM', 'COM', 'REG', 'DEP', 'LIBELLE', 'COMPARENT'] as const;
 const MVT_COLUMNS = ['MOD', 'DATE_EFF', 'TYPECOM_AV', 'COM_AV', 'LIBELLE_AV', 'TYPECOM_AP', 'COM_AP', 'LIBELLE_AP'] as const;
@@ -41,7 +42,7 @@ async function readAll(duckdb: DuckDBConnection, file: string, header: string[],
 }
 
 function toStruct(columns: Record<string, string>): string {
-  return `{${Object.entries(columns).map(([k, v]) => `'${k.replaceAll("'", "''")}': '${v}'`).join(', ')}}`;
+  return `{${Object.entries(columns).map(([k, v]) => `${sqlString(k)}: '${v}'`).join(', ')}}`;
 }
 
 export async function readInseeCommunes(duckdb: DuckDBConnection, file: string): Promise<CommuneEntry[]> {
