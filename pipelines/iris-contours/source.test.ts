@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,8 +85,8 @@ describe('iris-contours on IGN shapefiles (Lambert-93, in a .7z)', async () => {
     }
   });
 
-  it('reads the whole bundled sample and re-keys Pierrefitte-sur-Seine onto Saint-Denis', async () => {
-    const sample = await runPipeline(pipeline, { source, files: source.echantillon.map((f) => join(root, f)) });
+  it('re-keys Pierrefitte-sur-Seine onto Saint-Denis (the Seine-Saint-Denis file of the bundled sample)', async () => {
+    const sample = await runPipeline(pipeline, { source, files: [join(samples, 'CONTOURS-IRIS_SHP_LAMB93_FXX_extrait-93.7z')] });
     expect(sample.read).toBe(614);
     expect(sample.projected).toBe(614);
     // 40 communes in the IRIS edition, 39 in the COG: Pierrefitte (93059) merged into Saint-Denis (93066).
@@ -111,6 +112,53 @@ describe('iris-contours on IGN shapefiles (Lambert-93, in a .7z)', async () => {
     const error = await runPipeline(pipeline, { source, files: [file] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
     expect((error as SourceError).message).toMatch(/iris\.geojson, ligne 1, colonne TYP_IRIS/);
+  });
+});
+
+describe('the bundled sample: Seine-Saint-Denis, Ille-et-Vilaine and Corse-du-Sud (GeoJSON, WGS84)', async () => {
+  const referential = testReferential();
+  const sample = await runPipeline(pipeline, { source, files: source.echantillon.map((f) => join(root, f)) });
+  // An independent plain parse of the two GeoJSON excerpts.
+  const plain = ['iris-35-ille-et-vilaine.geojson.gz', 'iris-2A-corse-du-sud.geojson.gz'].flatMap((f) =>
+    (JSON.parse(gunzipSync(readFileSync(join(samples, f))).toString('utf8')) as GeoJSON.FeatureCollection).features.map((x) => x.properties as Record<string, string>));
+  const byCode = new Map(sample.records.map((r) => [r.code, r]));
+
+  it('reads every IRIS of the three files', () => {
+    expect(plain).toHaveLength(535 + 150);
+    expect(sample.read).toBe(614 + 535 + 150);
+    expect(sample.projected).toBe(sample.read);
+    expect(sum(sample.rejected)).toBe(0);
+  });
+
+  it('gives Rennes its 92 IRIS, each with its polygon', () => {
+    const expected = plain.filter((p) => p.INSEE_COM === '35238').map((p) => p.CODE_IRIS).sort();
+    expect(expected).toHaveLength(92);
+    const rennes = byCode.get('35238')!;
+    expect(rennes.data).toMatchObject({ code: '35238', nom: 'Rennes', nombreIris: 92 });
+    expect((rennes.data.iris as { code: string }[]).map((i) => i.code)).toEqual(expected);
+    expect(rennes.features!.map((f) => f.properties!.codeIris)).toEqual(expected);
+    for (const f of rennes.features!) expect(geodesicArea(f.geometry as Areal)).toBeGreaterThan(0);
+  });
+
+  it('gives every Corse-du-Sud commune of the file its IRIS, on today\'s codes', () => {
+    const communes = new Set(plain.filter((p) => p.INSEE_COM.startsWith('2A')).map((p) => p.INSEE_COM));
+    const served = sample.records.filter((r) => r.code.startsWith('2A'));
+    expect(served.map((r) => r.code).sort()).toEqual([...communes].sort());
+    expect(served.reduce((s, r) => s + (r.data.nombreIris as number), 0)).toBe(150);
+    const ajaccio = byCode.get('2A004')!;
+    expect(ajaccio.data.nombreIris).toBe(plain.filter((p) => p.INSEE_COM === '2A004').length);
+  });
+
+  it('reports the names carrying U+FFFD as quality notes, and serves commune names from the COG', async () => {
+    const geojson = await runPipeline(pipeline, { source, files: source.echantillon.filter((f) => f.endsWith('.geojson.gz')).map((f) => join(root, f)) });
+    const broken = (field: string) => plain.filter((p) => p[field].includes('\uFFFD')).length;
+    const note = (field: string) => geojson.notes.get(`qualité: valeurs de ${field} contenant U+FFFD (caractères perdus par un ré-encodage en amont)`);
+    expect(broken('NOM_IRIS')).toBeGreaterThan(0);
+    expect(note('NOM_IRIS')).toBe(broken('NOM_IRIS'));
+    expect(note('NOM_COM')).toBe(broken('NOM_COM'));
+    expect(plain.find((p) => p.INSEE_COM === '35001')!.NOM_COM).toBe('Acign\uFFFD');
+    expect(byCode.get('35001')!.data.nom).toBe('Acigné');
+    expect(byCode.get('35001')!.data.nom).toBe(referential.commune('35001')!.nom);
   });
 });
 
