@@ -2,6 +2,7 @@
  * `dotation serve` and `dotation ingest`: the composition root. Configuration
  * is read here once and passed down.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { serve } from '@hono/node-server';
@@ -9,7 +10,8 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { openStore, type Store } from './db/client.js';
 import { createApp } from './app.js';
-import { currentReleaseId } from './releases/repository.js';
+import { currentReleaseId, readRelease } from './releases/repository.js';
+import { type Coverage, coverageBanner } from './catalog/coverage.js';
 import { loadRegistry } from './contract/registry.js';
 import { ingest, IngestError, type IngestResult } from '../pipelines/framework/run.js';
 import { formatSummary } from '../pipelines/framework/report.js';
@@ -64,6 +66,15 @@ async function runIngest(store: Store, config: Config, options: { sources: strin
   }
 }
 
+/** For the bundled sample release: which commune to open for which datasets (samples/offline-coverage.json, generated). */
+async function sampleCoverageLines(store: Store, config: Config, base: string): Promise<string[]> {
+  const id = await currentReleaseId(store);
+  const summary = id ? (await readRelease(store, id))?.summary as { sample?: boolean } | undefined : undefined;
+  const file = join(config.projectRoot, 'samples/offline-coverage.json');
+  if (!summary?.sample || !existsSync(file)) return [];
+  return coverageBanner(JSON.parse(readFileSync(file, 'utf8')) as Coverage, base);
+}
+
 const program = new Command('dotation').description('La dotation de données nationales de chaque commune');
 
 program.command('ingest')
@@ -90,14 +101,16 @@ program.command('serve')
     }
     const registry = loadRegistry(join(config.projectRoot, 'data-sources.yaml'));
     const app = createApp({ store, registry, releaseCheckMs: config.releaseCheckMs, cacheSize: config.cacheSize, logger, publicUrl: config.publicUrl });
-    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, async (info) => {
       const base = config.publicUrl ?? `http://localhost:${info.port}`;
+      const coverage = await sampleCoverageLines(store, config, base);
       process.stdout.write([
         `Dotation sert l'API sur ${base} (stockage : ${store.driver === 'pglite' ? `PGlite dans ${config.dataDir}` : 'PostgreSQL'})`,
         `  ${base}/commune/35238/dotation`,
         `  ${base}/communes?nom=saint-malo`,
         `  ${base}/commune/35112   (commune fusionnée : redirection vers 35062)`,
         `Documentation : ${base}/docs`,
+        ...coverage,
         '',
       ].join('\n'));
     });

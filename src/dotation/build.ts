@@ -17,6 +17,14 @@ export async function communeDatasetRows(db: Queryable, loadIds: number[], code:
   return new Map(rows.map((r) => [r.load_id, { data: r.data, hasFeatures: r.has_features }]));
 }
 
+/** Why a registered dataset is absent from the release, from what the registry says of its offline sample. */
+export function notIngestedReason(def: SourceDefinition): string {
+  const fetch = `\`dotation ingest ${def.id}\` le télécharge depuis l'URL du producteur (${def.urls[0]})`;
+  return def.echantillonIllustratif
+    ? `Aucun extrait réel disponible hors ligne (l'échantillon embarqué n'est qu'illustratif, il reste hors de la version hors ligne) : ${fetch}.`
+    : `Non ingéré dans cette version : ${fetch}.`;
+}
+
 export async function buildDotation(db: Queryable, registry: SourceDefinition[], release: ServingRelease, commune: CommuneEntry): Promise<Dotation> {
   const datasetLoads = registry.filter((s) => s.id !== 'cog' && release.loads[s.id]).map((s) => release.loads[s.id]);
   const rows = await communeDatasetRows(db, datasetLoads, commune.code);
@@ -35,6 +43,7 @@ export async function buildDotation(db: Queryable, registry: SourceDefinition[],
       finalite: def.finalite,
       millesime: load?.millesime ?? null,
       statut,
+      ...(statut === 'not-ingested' ? { raison: notIngestedReason(def) } : {}),
       provenance: {
         pageProducteur: def.pageProducteur,
         urls: def.urls,

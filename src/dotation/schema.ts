@@ -16,6 +16,7 @@ export const datasetEntrySchema = z.object({
   finalite: z.enum(FINALITES),
   millesime: z.string().nullable(),
   statut: z.enum(DATASET_STATUSES),
+  raison: z.string().optional().openapi({ description: 'Pourquoi le jeu n\'est pas ingéré (statut not-ingested) et comment l\'obtenir' }),
   provenance: z.object({
     pageProducteur: z.string(), urls: z.array(z.string()),
     fichiers: z.array(provenanceFileSchema),

@@ -91,9 +91,13 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
     const page = await newPage({ width: 1280, height: 900 });
     await page.goto(`${origin}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    // With no commune asked, the page opens on Rennes (all its figures are real offline), URL unchanged.
+    await page.waitForSelector('#fiche[data-state="ready"][data-commune="35238"]', { timeout: 30_000 });
+    expect(page.url()).toBe(`${origin}/`);
     // Keyboard only: the label names the field, Enter submits.
     await page.getByLabel('Commune').fill('Rennes');
     await page.getByLabel('Commune').press('Enter');
+    await page.waitForURL(`${origin}/?commune=35238`, { timeout: 30_000 });
     await page.waitForSelector('#fiche[data-state="ready"]', { timeout: 30_000 });
     expect(await page.locator('#statut').getAttribute('aria-live')).toBe('polite');
     expect(await page.locator('#statut').innerText()).toMatch(/communes? trouvées?/);

@@ -157,15 +157,16 @@
     if (frame) apercu.appendChild(document.importNode(frame, true));
   });
 
+  // No commune asked: Rennes, whose every figure is real in the offline sample release (first of the
+  // communes samples/offline-coverage.json names); the URL stays `/`.
+  var DEFAULT_COMMUNE = '35238';
+
   global.addEventListener('popstate', function () {
     var code = new URLSearchParams(location.search).get('commune');
-    if (code) open(code, { push: false, focus: true });
-    else { fiche.hidden = true; integrer.hidden = true; fiche.textContent = ''; }
+    open(code || DEFAULT_COMMUNE, { push: false, focus: true });
   });
 
   var initial = new URLSearchParams(location.search).get('commune');
-  if (initial) {
-    input.value = initial;
-    open(initial, { push: false, focus: false });
-  }
+  if (initial) input.value = initial;
+  open(initial || DEFAULT_COMMUNE, { push: false, focus: false });
 })(globalThis);

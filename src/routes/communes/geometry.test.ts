@@ -79,10 +79,12 @@ for (const kind of storeKinds) {
       expect(irisGeo.headers.get('content-type')).toMatch(/geo\+json/);
       expect((await jsonOf(irisGeo, datasetGeoJsonSchema)).features).toHaveLength(iris.donnees.nombreIris);
       const qpv = await jsonOf(await get('/commune/35238/datasets/qpv'), datasetDocumentSchema);
-      expect(qpv.donnees.qpv[0]).toMatchObject({ code: 'QN035E01', communeDeclaree: true });
+      expect(qpv.millesime).toBe('2015');
+      expect(qpv.donnees.qpv[0]).toMatchObject({ code: 'QP035002', nom: 'Villejean', communeDeclaree: true });
       expect(qpv.donnees.partCommuneEnQpv).toBeGreaterThan(0);
       const qpvGeo = await jsonOf(await get('/commune/35238/datasets/qpv.geojson'), datasetGeoJsonSchema);
-      expect(qpvGeo.features[0].properties).toMatchObject({ codeQpv: 'QN035E01' });
+      expect(qpvGeo.features).toHaveLength(5);
+      expect(qpvGeo.features[0].properties).toMatchObject({ codeQpv: 'QP035002' });
       const csv = await (await get('/commune/35238/datasets/communes-contours.csv')).text();
       expect(csv.split('\n')[0]).toContain('surfaceKm2');
     });
@@ -96,7 +98,7 @@ for (const kind of storeKinds) {
       }
       expect(byId['communes-contours']).toMatchObject({ statut: 'available', finalite: 'Service', liens: { geojson: '/commune/35238/datasets/communes-contours.geojson' } });
       expect(byId.qpv.statut).toBe('available');
-      expect(byId['iris-contours'].statut).toBe('no-data-for-commune');
+      expect(byId['iris-contours']).toMatchObject({ statut: 'available', donnees: { nombreIris: 92 } });
     });
   });
 }
