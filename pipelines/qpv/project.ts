@@ -283,7 +283,8 @@ export class QpvProjector {
         communeDeclaree: e.communeDeclaree,
         partCommuneEnQpv: data.partCommuneEnQpv as number | null,
       }));
-      yield { code, data, rows, features: acc.features };
+      const features = acc.features.sort((a, b) => (String(a.properties!.codeQpv) < String(b.properties!.codeQpv) ? -1 : 1));
+      yield { code, data, rows, features };
     }
   }
 }
