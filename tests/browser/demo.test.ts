@@ -95,8 +95,8 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
     await page.waitForSelector('#fiche[data-state="ready"][data-commune="35238"]', { timeout: 30_000 });
     expect(page.url()).toBe(`${origin}/`);
     // Keyboard only: the label names the field, Enter submits.
-    await page.getByLabel('Commune').fill('Rennes');
-    await page.getByLabel('Commune').press('Enter');
+    await page.getByLabel('Commune', { exact: true }).fill('Rennes');
+    await page.getByLabel('Commune', { exact: true }).press('Enter');
     await page.waitForURL(`${origin}/?commune=35238`, { timeout: 30_000 });
     await page.waitForSelector('#fiche[data-state="ready"]', { timeout: 30_000 });
     expect(await page.locator('#statut').getAttribute('aria-live')).toBe('polite');
@@ -276,7 +276,7 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
   it('is usable on a phone: no horizontal scrolling, the card and the table reflow', async () => {
     const page = await newPage({ width: 390, height: 844 }, true);
     await page.goto(`${origin}/`);
-    await page.getByLabel('Commune').fill('35000');
+    await page.getByLabel('Commune', { exact: true }).fill('35000');
     await page.getByRole('button', { name: 'Rechercher' }).tap();
     await page.waitForSelector('#fiche[data-state="ready"]', { timeout: 30_000 });
     expect(await page.locator('#fiche .fiche__titre').innerText()).toContain('Rennes');
