@@ -53,10 +53,10 @@ export function comparableName(name: string): string {
     .replace(/\bst\b/g, 'saint').replace(/\bste\b/g, 'sainte');
 }
 
-/** Whether the producer's commune label (2015: `COMMUNE_QP`, possibly several names) names one of `names`. */
+/** Whether the producer's commune label (2015: `COMMUNE_QP`, several names separated by `,` `;` `/`) names one of `names`. */
 export function labelNames(label: string, names: string[]): boolean {
-  const l = ` ${comparableName(label)} `;
-  return names.some((n) => n && l.includes(` ${comparableName(n)} `));
+  const parts = new Set(label.split(/[,;/]/).map(comparableName));
+  return names.some((n) => n && parts.has(comparableName(n)));
 }
 
 /** `insee_com` may hold several codes (`;`, `,`, `|`) and may have lost its leading zero. */

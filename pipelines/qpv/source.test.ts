@@ -13,7 +13,7 @@ import contoursPipeline from '../communes-contours/source.js';
 import { buildContourRecord } from '../communes-contours/project.js';
 import irisPipeline from '../iris-contours/source.js';
 import pipeline from './source.js';
-import { parseInseeCom, type QpvInCommune } from './project.js';
+import { comparableName, labelNames, parseInseeCom, type QpvInCommune } from './project.js';
 
 const root = join(import.meta.dirname, '../..');
 const source = registryEntry('qpv');
@@ -134,6 +134,15 @@ describe('format', () => {
     expect(parseInseeCom('2a004, 97411')).toEqual({ codes: ['2A004', '97411'], invalid: [] });
     expect(parseInseeCom(undefined)).toEqual({ codes: [], invalid: [] });
     expect(parseInseeCom('x12')).toEqual({ codes: [], invalid: ['x12'] });
+  });
+
+  it('matches a 2015 COMMUNE_QP label to commune names, whatever the accents, case or « St »', () => {
+    expect(comparableName('Saint-Étienne-du-Rouvray')).toBe('saint etienne du rouvray');
+    expect(labelNames('ST ETIENNE DU ROUVRAY', ['Saint-Étienne-du-Rouvray'])).toBe(true);
+    expect(labelNames('Grigny, Viry-Châtillon', ['Viry-Châtillon'])).toBe(true);
+    expect(labelNames('Rennes', ['Saint-Jacques-de-la-Lande'])).toBe(false);
+    // Whole names only: « Rennes » is not « Rennes-le-Château ».
+    expect(labelNames('Rennes-le-Château', ['Rennes'])).toBe(false);
   });
 
   it('names the file and the property when lib_qp is missing', async () => {
