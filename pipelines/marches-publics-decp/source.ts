@@ -65,8 +65,8 @@ const pipeline: SourcePipeline = {
     ctx.report.note('lignesNonActuelles', Number(counts.lignes_non_actuelles));
     async function* records() {
       try {
-        yield* communeGroups<StagedContract & Record<string, unknown>>(duckdb, SQL.get('rows')!, ctx, SPLIT,
-          (code, contracts) => communeRecord(code, contracts, ctx.referential.commune(code)?.siren ?? null));
+        yield* communeGroups<{ marche: string }>(duckdb, SQL.get('rows')!, ctx, SPLIT,
+          (code, rows) => communeRecord(code, rows.map((r) => JSON.parse(r.marche) as StagedContract), ctx.referential.commune(code)?.siren ?? null));
       } finally { await duckdb.run(SQL.get('cleanup')!); }
     }
     return { fields: FIELDS, communes: records(), metadata: metadataOf(counts, formats) };

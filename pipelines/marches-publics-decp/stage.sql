@@ -75,7 +75,7 @@ WITH links AS (
   UNION ALL
   SELECT commune_key(m.lieuExecutionCode, c.code_source IS NOT NULL, c.commune), 'exécuté dans la commune', m.* FROM decp_marches m
   LEFT JOIN code_map c ON c.code_source = m.lieuExecutionCode WHERE lower(trim(m.lieuExecutionTypeCode)) = 'code commune')
-SELECT * EXCLUDE (montantsDivergents) FROM links ORDER BY cle, relation DESC, dateNotification, uid;
+SELECT cle, to_json(l) AS marche FROM (SELECT * EXCLUDE (montantsDivergents) FROM links) l ORDER BY cle, l.relation DESC, l.dateNotification, l.uid;
 
 -- name: unlinked
 SELECT count(*) FROM decp_marches m

@@ -66,11 +66,11 @@ const pipeline: SourcePipeline = {
     }
     await stageCodeMap(duckdb, codeMappings(ctx.referential, SPLIT));
     await stageCommuneKey(duckdb);
-    const doubleEncoded = Number((await duckdb.runAndReadAll(SQL.get('double_encoded')!)).getRowsJS()[0][0]);
-    ctx.report.note('adressesDoubleEncodees', doubleEncoded); // reported, never rewritten
+    const doubleEncoded = Number((await duckdb.runAndReadAll(SQL.get('double_encoded')!)).getRowsJS()[0][0]); ctx.report.note('adressesDoubleEncodees', doubleEncoded); // counted, never rewritten
     async function* records() {
       try {
-        yield* communeGroups<StagedPermit>(duckdb, SQL.get('rows')!, ctx, SPLIT, (code, permits) => communeRecord(code, permits, ctx.referential.commune(code)?.region ?? null));
+        yield* communeGroups<{ permis: string }>(duckdb, SQL.get('rows')!, ctx, SPLIT,
+          (code, rows) => communeRecord(code, rows.map((r) => JSON.parse(r.permis) as StagedPermit), ctx.referential.commune(code)?.region ?? null));
       } finally { await duckdb.run(SQL.get('cleanup')!); }
     }
     return { fields: FIELDS, communes: records(), metadata: metadataOf(doubleEncoded, files) };
