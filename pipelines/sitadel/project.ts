@@ -66,8 +66,8 @@ export function layoutOf(names: string[]): Layout | undefined {
 export const ETATS: Record<string, string> = { 2: 'autorisé', 4: 'annulé', 5: 'commencé', 6: 'terminé' };
 const COUNT_OF: Record<string, 'autorises' | 'annules' | 'commences' | 'termines'> = { 2: 'autorises', 4: 'annules', 5: 'commences', 6: 'termines' };
 
-/** One permit as staged (stage.sql, section `rows`): list columns named as in FIELDS, plus état code and the mojibake flag. */
-export type StagedPermit = Record<string, Scalar> & { liste: Liste; etatCode: number; doubleEncode: boolean };
+/** One permit as staged (stage.sql, section `rows`): its list row (FIELDS), état code and mojibake flag. */
+export interface StagedPermit { etatCode: number; doubleEncode: boolean; ligne: Record<string, Scalar> }
 
 const MEASURES = ['logementsCrees', 'logementsIndividuels', 'logementsCollectifsHorsResidence', 'logementsEnResidence',
   'surfaceHabitationCreee', 'surfaceLocauxCreee'] as const;
@@ -106,7 +106,9 @@ export const FIELDS: FieldSchema[] = [
   sum('surfaceLocauxCreee', 'Surface de plancher de locaux non résidentiels créée (SURF_LOC_CREEE)', 'm²'),
   text('codeCommuneSource', 'Code commune publié (COMM), avant recodage sur le COG courant'),
 ];
-const LIST_COLUMNS = FIELDS.map((f) => f.name);
+/** The list row built in SQL, field by field in declared order (`nombre` is 1, `etat` the label of ETAT_*). */
+export const ROW_SQL = `struct_pack(${FIELDS.map((f) => `${f.name} := ${f.name === 'nombre' ? '1'
+  : f.name === 'etat' ? `CASE etatCode ${Object.entries(ETATS).map(([k, v]) => `WHEN ${k} THEN '${v}'`).join(' ')} END` : f.name}`).join(', ')})`;
 
 interface YearFigures { annee: string | null; liste: Liste; autorisations: number; autorises: number; annules: number; commences: number; termines: number; [measure: string]: unknown }
 
@@ -115,18 +117,18 @@ export function communeRecord(code: string, permits: StagedPermit[], codeRegion:
   const years = new Map<string, YearFigures>();
   let doubleEncoded = 0;
   const sources = new Set<string>();
-  for (const p of permits) {
+  for (const { etatCode, doubleEncode, ligne: p } of permits) {
     const key = `${p.annee}\u0000${p.liste}`;
     let y = years.get(key);
     if (!y) {
-      y = { annee: p.annee as string | null, liste: p.liste, autorisations: 0, autorises: 0, annules: 0, commences: 0, termines: 0 };
+      y = { annee: p.annee as string | null, liste: p.liste as Liste, autorisations: 0, autorises: 0, annules: 0, commences: 0, termines: 0 };
       for (const m of MEASURES) y[m] = null;
       years.set(key, y);
     }
     y.autorisations++;
-    y[COUNT_OF[p.etatCode]]++;
+    y[COUNT_OF[etatCode]]++;
     for (const m of MEASURES) if (typeof p[m] === 'number') y[m] = ((y[m] as number | null) ?? 0) + (p[m] as number);
-    if (p.doubleEncode) doubleEncoded++;
+    if (doubleEncode) doubleEncoded++;
     sources.add(String(p.codeCommuneSource));
   }
   const parAnnee = [...years.values()].sort((a, b) => String(a.annee).localeCompare(String(b.annee)) || a.liste.localeCompare(b.liste));
@@ -137,7 +139,7 @@ export function communeRecord(code: string, permits: StagedPermit[], codeRegion:
       codeRegion, autorisations: permits.length, parAnnee, adressesDoubleEncodees: doubleEncoded,
       ...(rekeyed ? { codesSource: [...sources].sort() } : {}),
     },
-    rows: permits.map((p) => Object.fromEntries(LIST_COLUMNS.map((c) => [c, c === 'nombre' ? 1 : c === 'etat' ? ETATS[p.etatCode] : p[c] ?? null]))),
+    rows: permits.map((p) => p.ligne),
   };
 }
 

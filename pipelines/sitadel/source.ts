@@ -14,7 +14,7 @@ import { codeMappings, stageCodeMap } from '../framework/rekey.js';
 import { stageCommuneKey } from '../framework/rekey-keys.js';
 import { communeGroups } from '../framework/commune-groups.js';
 import { SourceError } from '../framework/errors.js';
-import { communeRecord, FIELDS, layoutOf, legacyColumns, metadataOf, type Layout, type Liste, type StagedPermit } from './project.js';
+import { communeRecord, FIELDS, layoutOf, legacyColumns, metadataOf, ROW_SQL, type Layout, type Liste } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
 const SPLIT = 'commune scindée depuis : autorisation non attribuable';
@@ -69,8 +69,8 @@ const pipeline: SourcePipeline = {
     const doubleEncoded = Number((await duckdb.runAndReadAll(SQL.get('double_encoded')!)).getRowsJS()[0][0]); ctx.report.note('adressesDoubleEncodees', doubleEncoded); // counted, never rewritten
     async function* records() {
       try {
-        yield* communeGroups<{ permis: string }>(duckdb, SQL.get('rows')!, ctx, SPLIT,
-          (code, rows) => communeRecord(code, rows.map((r) => JSON.parse(r.permis) as StagedPermit), ctx.referential.commune(code)?.region ?? null));
+        yield* communeGroups<{ etatCode: number; doubleEncode: boolean; ligne: string }>(duckdb, fillSql(SQL.get('rows')!, { ligne: ROW_SQL }), ctx, SPLIT, (code, rows) =>
+          communeRecord(code, rows.map((r) => ({ ...r, ligne: JSON.parse(r.ligne) })), ctx.referential.commune(code)?.region ?? null));
       } finally { await duckdb.run(SQL.get('cleanup')!); }
     }
     return { fields: FIELDS, communes: records(), metadata: metadataOf(doubleEncoded, files) };

@@ -44,10 +44,11 @@ FROM sitadel_permis WHERE fichier = $file;
 SELECT count(*) FILTER (WHERE doubleEncode) FROM sitadel_permis;
 
 -- name: rows
--- Every permit under today's commune (commune_key: rekey-keys.ts), one commune after another, as one JSON
--- text per permit: two values cross over to JS per row instead of thirty-six (measured 2.3× faster).
-SELECT commune_key(p.codeCommuneSource, m.code_source IS NOT NULL, m.commune) AS cle, to_json(p) AS permis
-FROM (SELECT * EXCLUDE (fichier) FROM sitadel_permis) p LEFT JOIN code_map m ON m.code_source = p.codeCommuneSource
+-- Every permit under today's commune (commune_key: rekey-keys.ts), one commune after another: the list row
+-- as one JSON text in the order of the declared fields ({{ligne}}: struct_pack of FIELDS), and what the counts need.
+-- Four values cross over to JS per permit instead of thirty-six (measured 2.3× faster).
+SELECT commune_key(p.codeCommuneSource, m.code_source IS NOT NULL, m.commune) AS cle, p.etatCode, p.doubleEncode, to_json({{ligne}}) AS ligne
+FROM sitadel_permis p LEFT JOIN code_map m ON m.code_source = p.codeCommuneSource
 ORDER BY cle, p.liste, p.dateAutorisation, p.numero;
 
 -- name: cleanup
