@@ -5,6 +5,8 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { registryEntry, runPipeline } from '../../tests/helpers/run-pipeline.js';
 import pipeline from './source.js';
+import { FIELDS } from './project.js';
+import { DatasetAggregator } from '../../src/aggregate/aggregate.js';
 
 const samples = join(import.meta.dirname, '../../samples/sitadel');
 const PD = join(samples, 'Liste-des-permis-de-demolir.2026-01.31555-excerpt.csv');
@@ -74,6 +76,17 @@ describe('sitadel on the real Toulouse excerpts', async () => {
     const published = pd.find((r) => /[\u0080-\u009f]/.test(r.LOCALITE_DEM + r.ADR_LIBVOIE_TER + r.DENOM_DEM))!;
     const row = rowsOf('permis-demolir').find((r) => r.numero === published.NUM_PD)!;
     expect(row.adresseVoie ?? null).toBe(published.ADR_LIBVOIE_TER || null);
+  });
+
+  it('declares fields that add up over a territory: permits and housing units per list, year and état', () => {
+    const aggregator = new DatasetAggregator(FIELDS);
+    aggregator.add('31555', 500000, toulouse.rows!);
+    const nombre = aggregator.indicators().filter((i) => i.champ === 'nombre' && i.cle.liste === 'permis-demolir');
+    const expected = tally(pd, (r) => `${r.DATE_REELLE_AUTORISATION.slice(0, 4)} ${ETAT[r.ETAT_PD]}`);
+    expect(Object.fromEntries(nombre.map((i) => [`${i.cle.annee} ${i.cle.etat}`, i.valeur]))).toEqual(expected);
+    expect(nombre.every((i) => i.methode === 'sum')).toBe(true);
+    const logements = aggregator.indicators().filter((i) => i.champ === 'logementsCrees' && i.cle.liste === 'logements');
+    expect(logements.reduce((a, i) => a + (i.valeur ?? 0), 0)).toBe(plain(LOGEMENTS).reduce((a, r) => a + Number(r.NB_LGT_TOT_CREES), 0));
   });
 
   it('names the applicant only where the file publishes a legal entity', () => {
