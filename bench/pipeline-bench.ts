@@ -37,7 +37,7 @@ export function weightedCommunes(ref: Referential, random: () => number): { unit
 }
 
 export async function benchPipeline(options: { sourceId: string; pipeline: SourcePipeline; files: string[]; floorSql: string; memoryLimit: string }): Promise<void> {
-  const tempDirectory = join(root, 'bench/out/duckdb-tmp');
+  const tempDirectory = join(root, 'bench/out', `duckdb-tmp-${options.sourceId}`);
   mkdirSync(tempDirectory, { recursive: true });
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: options.memoryLimit, threads: '2', preserve_insertion_order: 'false', temp_directory: tempDirectory,
