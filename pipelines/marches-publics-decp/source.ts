@@ -3,6 +3,7 @@
  * or the legacy consolidated JSON (`{"marches":[…]}`). Per commune: the contracts it
  * passed and those executed in it, current rows only, counted once per uid.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourcePipeline } from '../framework/types.js';
 import { readFirstLine, splitLine } from '../framework/csv-header.js';
@@ -41,7 +42,8 @@ const pipeline: SourcePipeline = {
       const read = format === 'parquet' ? `read_parquet(${sqlString(file)})` : `read_csv(${sqlString(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true, `
         + `columns = {${names.map((n) => `${sqlString(n)}: 'VARCHAR'`).join(', ')}})`;
       try {
-        await duckdb.run(format === 'json' ? SQL.get('insert_json')! : fillSql(SQL.get('insert_tabular')!, { read }), format === 'json' ? { file } : undefined);
+        const json = () => fillSql(SQL.get('insert_json')!, { max_object: String(Math.max(16 << 20, statSync(file).size + 1)) });
+        await duckdb.run(format === 'json' ? json() : fillSql(SQL.get('insert_tabular')!, { read }), format === 'json' ? { file } : undefined);
       } catch (e) {
         throw format === 'csv' ? csvError(id, [file], { columns: names, delimiter: ',' }, {}, e) : new SourceError(id, file, `lecture ${format} impossible : ${(e as Error).message.split('\n')[0]}`);
       }

@@ -28,7 +28,8 @@ FROM {{read}};
 -- The legacy JSON: `acheteur.id` flat or nested, titulaires `{id…}` or `{"titulaire": {id…}}`, no uid (decp-processing's
 -- uid is acheteur id + contract id), the amount of the last modification that carries one; a contract without titulaire keeps one row.
 INSERT INTO decp_lignes
-WITH marches AS (SELECT unnest(marches) AS m FROM read_json($file, columns = {'marches': 'JSON[]'}, maximum_object_size = 2147483647)),
+-- The whole file is one JSON object: {{max_object}} is the file's size (DuckDB allocates its read buffer from it).
+WITH marches AS (SELECT unnest(marches) AS m FROM read_json($file, columns = {'marches': 'JSON[]'}, maximum_object_size = {{max_object}})),
 fields AS (
   SELECT m, coalesce(m->>'$."acheteur.id"', m->>'$.acheteur.id') AS acheteur,
     json_extract(m, '$.titulaires[*]') AS titulaires, json_extract_string(m, '$.modifications[*].montant') AS montants
