@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SourceError } from './errors.js';
-import { readFirstLine, splitLine } from './csv-header.js';
+import { readFirstLine, readFirstLines, splitLine } from './csv-header.js';
 import { parseDuckdbCsvError } from './duckdb-csv-error.js';
 import { sqlString } from './sql-script.js';
 
@@ -19,13 +19,18 @@ export function readDeclaredCsvSql(files: string[], columns: readonly (readonly 
   return `read_csv([${files.map(sqlString).join(', ')}], columns = {${declared}}, header = true, auto_detect = false, delim = '${delimiter}', quote = '"', escape = '"', strict_mode = true)`;
 }
 
-/** The first line must list exactly `expected` (quotes, BOM and CR dropped); column numbers start at 1. */
-export async function checkExactHeader(sourceId: string, file: string, expected: readonly string[], delimiter = ';'): Promise<void> {
-  const found = (await readFirstLine(file)).replace(/^\uFEFF/, '').replace(/\r$/, '').split(delimiter).map((h) => h.replace(/^"(.*)"$/, '$1'));
+/**
+ * The header line (the first, or `line` for a file with several header lines,
+ * e.g. labels then codes) must list exactly `expected` (quotes, BOM and CR
+ * dropped); column numbers start at 1.
+ */
+export async function checkExactHeader(sourceId: string, file: string, expected: readonly string[], delimiter = ';', line = 1): Promise<void> {
+  const text = line === 1 ? await readFirstLine(file) : readFirstLines(file, line)[line - 1] ?? '';
+  const found = text.replace(/^\uFEFF/, '').replace(/\r$/, '').split(delimiter).map((h) => h.replace(/^"(.*)"$/, '$1'));
   for (let i = 0; i < Math.max(found.length, expected.length); i++) {
     if (found[i] !== expected[i]) {
       throw new SourceError(sourceId, file, found[i] === undefined ? `colonne « ${expected[i]} » absente`
-        : `en-tête « ${found[i]} » au lieu de « ${expected[i] ?? '(fin de ligne)'} »`, 1, i + 1);
+        : `en-tête « ${found[i]} » au lieu de « ${expected[i] ?? '(fin de ligne)'} »`, line, i + 1);
     }
   }
 }

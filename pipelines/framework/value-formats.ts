@@ -49,14 +49,14 @@ export function csvError(
  */
 export async function locateBadValue(
   sourceId: string, files: string[],
-  layout: { columns: readonly string[]; delimiter: string; include(row: Record<string, string>): boolean },
+  layout: { columns: readonly string[]; delimiter: string; include(row: Record<string, string>): boolean; headerLines?: number },
   formats: Record<string, ValueFormat>, counts: Record<string, number>,
 ): Promise<SourceError> {
   const wanted = Object.keys(counts).filter((k) => counts[k] > 0);
   for (const file of files) {
     const raw = createReadStream(file);
     const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-    const parser = input.pipe(parse({ delimiter: layout.delimiter, from_line: 2, relax_quotes: false, info: true }));
+    const parser = input.pipe(parse({ delimiter: layout.delimiter, from_line: (layout.headerLines ?? 1) + 1, relax_quotes: false, info: true }));
     try {
       for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
         const row = Object.fromEntries(layout.columns.map((c, i) => [c, record[i] ?? '']));

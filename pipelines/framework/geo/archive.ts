@@ -6,7 +6,7 @@ import { closeSync, mkdirSync, openSync, readSync, readdirSync, statSync } from 
 import { basename, join } from 'node:path';
 import _7z from '7zip-min';
 
-export type SniffedFormat = '7z' | 'zip' | 'gzip' | 'sqlite' | 'shp' | 'json' | 'unknown';
+export type SniffedFormat = '7z' | 'zip' | 'gzip' | 'sqlite' | 'shp' | 'json' | 'parquet' | 'unknown';
 
 /**
  * The format of a file from its first bytes: downloads may be cached under a
@@ -26,6 +26,7 @@ export function sniffFormat(file: string): SniffedFormat {
   if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) return 'zip';
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
   if (b.subarray(0, 16).toString('latin1') === 'SQLite format 3\0') return 'sqlite';
+  if (b.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
   if (b.length >= 4 && b.readUInt32BE(0) === 9994) return 'shp';
   const text = b.toString('utf8').replace(/^\uFEFF/, '').trimStart();
   if (text.startsWith('{') || text.startsWith('[')) return 'json';

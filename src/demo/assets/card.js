@@ -177,6 +177,20 @@
         source: sourceText(model.establishments[0].millesime || insee.millesime, insee.producteur),
       }));
     }
+    if (model.permits) {
+      charts.push(C.bars({
+        id: 'permis', title: 'Autorisations d\'urbanisme par année d\'autorisation',
+        items: model.permits.items, note: 'Les quatre listes de Sitadel : logements, locaux non résidentiels, permis d\'aménager, permis de démolir.',
+        source: sourceText(model.permits.dataset.millesime, model.permits.dataset.producteur),
+      }));
+    }
+    if (model.contracts) {
+      charts.push(C.bars({
+        id: 'marches', title: 'Marchés publics passés par la commune, par année de notification',
+        items: model.contracts.items, note: 'Nombre de marchés (comptés une fois chacun) et leur montant.',
+        source: sourceText(model.contracts.dataset.millesime, model.contracts.dataset.producteur),
+      }));
+    }
     if (!charts.length) return null;
     return el('section', { class: 'graphiques', 'aria-labelledby': idPrefix + '-graphiques-titre' },
       el('h3', { id: idPrefix + '-graphiques-titre', class: 'section__titre', text: 'En graphiques' }),

@@ -37,6 +37,8 @@
     ban: { ids: ['ban'], shape: function (d) { return typeof d.adresses === 'number' && typeof d.voies === 'number'; } },
     couverture: { ids: ['arcep-couverture'] },
     sites: { ids: ['arcep-sites'] },
+    permis: { ids: ['sitadel'] },
+    marches: { ids: ['marches-publics-decp'] },
   };
 
   function known(byId, datasets, key) {
@@ -240,6 +242,33 @@
     return items.length >= 2 ? items : null;
   }
 
+  /** Sitadel: authorisations per year of authorisation, the four lists together, with the housing units they create. */
+  function permitsSeries(ds) {
+    if (!isAvailable(ds) || !ds.donnees || !ds.donnees.parAnnee) return null;
+    var years = {};
+    ds.donnees.parAnnee.forEach(function (y) {
+      if (!y.annee) return;
+      var acc = years[y.annee] || (years[y.annee] = { autorisations: 0, logements: 0 });
+      acc.autorisations += y.autorisations || 0;
+      acc.logements += y.logementsCrees || 0;
+    });
+    var items = Object.keys(years).sort().map(function (annee) {
+      var y = years[annee];
+      return { label: annee, value: y.autorisations, display: U.number(y.autorisations) + (y.logements ? ' · ' + U.number(y.logements) + ' logements' : '') };
+    });
+    return items.length ? { items: items, dataset: ds } : null;
+  }
+
+  /** DECP: contracts the commune passed, per year of notification, with their amount. */
+  function contractsSeries(ds) {
+    var passes = isAvailable(ds) && ds.donnees ? ds.donnees.passes : null;
+    if (!passes || !passes.parAnnee) return null;
+    var items = passes.parAnnee.filter(function (y) { return y.annee; }).map(function (y) {
+      return { label: y.annee, value: y.marches, display: U.number(y.marches) + ' · ' + U.number(Math.round(y.montant)) + ' €' };
+    });
+    return items.length ? { items: items, dataset: ds } : null;
+  }
+
   function summarize(dotation) {
     var datasets = dotation.datasets || [];
     var byId = indexById(datasets);
@@ -260,6 +289,8 @@
       election: election,
       housing: series(insee, [['residencesPrincipales', 'Résidences principales'], ['residencesSecondaires', 'Résidences secondaires et occasionnelles'], ['logementsVacants', 'Logements vacants']]),
       establishments: series(insee, [['etablissementsAgriculture', 'Agriculture'], ['etablissementsIndustrie', 'Industrie'], ['etablissementsConstruction', 'Construction'], ['etablissementsCommerceServices', 'Commerce, transports, services'], ['etablissementsAdministration', 'Administration, enseignement, santé']]),
+      permits: permitsSeries(k.permis),
+      contracts: contractsSeries(k.marches),
       layers: { contour: k.contour, iris: k.iris, qpv: k.qpv },
       coverage: { available: available.length, total: registered.length },
     };
