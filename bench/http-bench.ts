@@ -5,8 +5,10 @@ import autocannon from 'autocannon';
 
 export interface Figures { requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number }
 
-export async function startServer(mode: 'app' | 'bare', port: number, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/serve-for-bench.ts', mode], {
+export async function startServer(mode: 'app' | 'bare' | 'node-http', port: number, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+  // BENCH_CPU_PROF=<dir>: the app's child writes a CPU profile there (node --cpu-prof) when stopped.
+  const profile = mode === 'app' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/serve-for-bench.ts', mode], {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -1,7 +1,10 @@
 /**
- * Child process of the HTTP benchmarks: serves either the real app on the
- * current release, or a bare Hono JSON route (the baseline), on PORT.
+ * Child process of the HTTP benchmarks, on PORT: the real app on the current
+ * release (`app`), a bare Hono JSON route (`bare`, the baseline), or a bare
+ * `node:http` server sending, for each `/commune/{code}`, the very bytes the
+ * app sends (`node-http`: the floor of what Node can serve).
  */
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
@@ -9,8 +12,12 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/db/client.js';
 import { loadRegistry } from '../src/contract/registry.js';
+import { Referential } from '../src/domain/referential.js';
+import { loadDecoupage } from '../pipelines/framework/referential/decoupage.js';
 
 const mode = process.argv[2];
+// A clean exit on SIGTERM, so that `NODE_OPTIONS=--cpu-prof` writes its profile.
+process.on('SIGTERM', () => process.exit(0));
 const port = Number(process.env.PORT);
 if (mode === 'bare') {
   const bare = new Hono();
@@ -25,6 +32,22 @@ if (mode === 'bare') {
   const sized = JSON.stringify({ commune: body, datasets });
   bare.get('/commune/:code/dotation', (c) => c.body(sized, 200, { 'Content-Type': 'application/json' }));
   serve({ fetch: bare.fetch, port }, () => process.stdout.write('ready\n'));
+} else if (mode === 'node-http') {
+  // The app's own bodies, rendered in-process once: the same bytes, without the app on the way.
+  const config = loadConfig();
+  const store = await openStore(config);
+  const app = createApp({ store, registry: loadRegistry(join(config.projectRoot, 'data-sources.yaml')), releaseCheckMs: 60_000 });
+  const bodies = new Map<string, Buffer>();
+  for (const { code } of new Referential(loadDecoupage()).communes()) {
+    const res = await app.request(`/commune/${code}`, { headers: { 'accept-encoding': 'identity' } });
+    bodies.set(`/commune/${code}`, Buffer.from(await res.arrayBuffer()));
+  }
+  await store.close();
+  createServer((req, res) => {
+    const body = bodies.get(req.url!);
+    if (!body) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length }).end(body);
+  }).listen(port, () => process.stdout.write('ready\n'));
 } else {
   const config = loadConfig();
   const store = await openStore(config);

@@ -17,6 +17,7 @@ import { registerCommuneRoutes } from './routes/communes/index.js';
 import { registerTerritoireRoutes } from './routes/territoires/index.js';
 import { registerDotationRoutes } from './routes/dotation/index.js';
 import { registerMetaRoutes } from './routes/meta/index.js';
+import { registerSourceRoutes } from './routes/sources/index.js';
 import { registerDocs } from './routes/docs.js';
 import { registerPackRoutes } from './routes/pack/index.js';
 import { registerCatalogRoutes } from './routes/catalog/index.js';
@@ -56,7 +57,7 @@ export function createApp(deps: AppDeps): App {
     const path = c.req.path;
     const release = await tracker.current();
     c.set('release', release);
-    if (!release && !WITHOUT_RELEASE.has(path) && !path.startsWith('/docs') && !path.startsWith('/demo/assets/')) {
+    if (!release && !WITHOUT_RELEASE.has(path) && !path.startsWith('/sources/') && !path.startsWith('/docs') && !path.startsWith('/demo/assets/')) {
       throw new ApiError('aucune-release', "Aucune release n'est encore publiée : lancez `npx dotation ingest --sample` ou attendez la fin de l'ingestion initiale.");
     }
     const encoding = negotiateEncoding(header('accept-encoding'));
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): App {
   registerChangesRoutes(app, deps);
   registerDotationRoutes(app, deps);
   registerMetaRoutes(app, deps);
+  registerSourceRoutes(app, deps);
   registerDocs(app);
   registerDemoRoutes(app);
   return app;

@@ -42,6 +42,7 @@ describe('the bundled sample release', () => {
     for (const d of body.datasets) {
       expect(d.statut, d.id).toBe(illustrative.has(d.id) ? 'not-ingested' : d.statut);
       if (d.statut === 'available' && d.id !== 'cog') expect((await app.request(d.liens.csv)).status, d.liens.csv).toBe(200);
+      expect((await app.request(d.liens.source)).status, d.liens.source).toBe(200);
     }
   });
 

@@ -172,18 +172,6 @@ export class HeaderProblem extends Error {
   }
 }
 
-export interface Indicateur {
-  valeur: number | null;
-  millesime: string | null;
-  unite: string;
-  /** Short label of the INSEE dictionary (`LIB_VAR`); the long definition is in the source metadata. */
-  libelle: string;
-  /** INSEE variable (`P22_POP`), or the formula for indicators computed here. */
-  variable: string;
-  theme: Theme;
-  statut?: MergeStatus;
-}
-
 interface Derived {
   id: string;
   inputs: string[];
@@ -274,57 +262,51 @@ export function definitions(binding: HeaderBinding, dictionary: Map<string, Dict
   return out;
 }
 
-/** The summary document of one commune: every indicator, source ones then computed ones. */
-export function indicateurs(
-  cells: MergedCell[], binding: HeaderBinding, defs: Map<string, IndicatorDefinition>,
-): Record<string, Indicateur> {
-  const out: Record<string, Indicateur> = {};
-  const all = [...binding.indicators, ...binding.uncatalogued];
-  const byId = new Map<string, MergedCell>();
-  all.forEach((ind, i) => {
-    const cell = cells[i];
-    byId.set(ind.id, cell);
-    const d = defs.get(ind.id)!;
-    out[ind.id] = {
-      valeur: cell.valeur, millesime: ind.millesime, unite: ind.unite, libelle: d.libelle,
-      variable: ind.variable, theme: ind.theme, ...(cell.statut ? { statut: cell.statut } : {}),
-    };
-  });
-  for (const dv of DERIVED) {
-    const d = defs.get(dv.id);
-    if (!d) continue;
-    const inputs = dv.inputs.map((id) => byId.get(id)!);
-    const years = dv.inputs.map((id) => binding.indicators.find((i) => i.id === id)!.millesime);
-    let cell: MergedCell;
-    const missing = inputs.find((c) => c.valeur === null);
-    if (missing) cell = { valeur: null, statut: missing.statut ?? 'secret' };
-    else cell = { valeur: dv.compute(inputs.map((c) => c.valeur!), years) };
-    out[dv.id] = {
-      valeur: cell.valeur, millesime: d.millesime, unite: d.unite, libelle: d.libelle,
-      variable: d.variable, theme: d.theme, ...(cell.statut ? { statut: cell.statut } : {}),
-    };
-  }
-  return out;
+/**
+ * One commune's figures: every indicator's value (source ones then computed ones) and, only where a value is
+ * missing or could not be summed, its status. Nothing else: an indicator's definition, unit, millésime and
+ * INSEE variable are the same for every commune and live once in the load's metadata (`definitions`).
+ */
+export interface CommuneFigures {
+  valeurs: Record<string, number | null>;
+  statuts: Record<string, MergeStatus>;
 }
 
-export const FIELDS: FieldSchema[] = [
-  { name: 'code', type: 'string', description: 'Code INSEE de la commune ou de l’arrondissement municipal (COG en vigueur)' },
-  { name: 'indicateur', type: 'string', description: 'Identifiant stable de l’indicateur (population, logementsVacants…)', aggregation: 'key' },
-  { name: 'theme', type: 'string', description: 'Thème : population, naissances-deces, logement, revenus, emploi, etablissements' },
-  { name: 'variable', type: 'string', description: 'Variable INSEE d’origine (P22_POP…) ou formule pour un indicateur calculé' },
-  { name: 'libelle', type: 'string', description: 'Libellé court, du dictionnaire des variables de l’INSEE' },
-  { name: 'valeur', type: 'number', description: 'Valeur ; vide quand le statut l’explique' },
-  { name: 'unite', type: 'string', description: 'Unité de la valeur' },
-  { name: 'millesime', type: 'string', description: 'Année (ou période) de la valeur, lue dans le nom de la variable' },
-  { name: 'statut', type: 'string', description: 'secret : non diffusé par l’INSEE (case vide ou « s ») ; non-additionnable : commune fusionnée depuis, valeur non sommable' },
-  { name: 'agregation', type: 'string', description: 'Passage à l’EPCI, au département, à la région : sum (effectifs), mean-weighted-population (taux, parts), none (médianes, densités, évolutions)', aggregation: 'method' },
-];
+export function communeFigures(cells: MergedCell[], binding: HeaderBinding, defs: Map<string, IndicatorDefinition>): CommuneFigures {
+  const valeurs: Record<string, number | null> = {};
+  const statuts: Record<string, MergeStatus> = {};
+  const byId = new Map<string, MergedCell>();
+  const put = (id: string, cell: MergedCell) => {
+    valeurs[id] = cell.valeur;
+    if (cell.statut) statuts[id] = cell.statut;
+  };
+  [...binding.indicators, ...binding.uncatalogued].forEach((ind, i) => {
+    byId.set(ind.id, cells[i]);
+    put(ind.id, cells[i]);
+  });
+  for (const dv of DERIVED) {
+    if (!defs.has(dv.id)) continue;
+    const inputs = dv.inputs.map((id) => byId.get(id)!);
+    const years = dv.inputs.map((id) => binding.indicators.find((i) => i.id === id)!.millesime);
+    const missing = inputs.find((c) => c.valeur === null);
+    put(dv.id, missing ? { valeur: null, statut: missing.statut ?? 'secret' } : { valeur: dv.compute(inputs.map((c) => c.valeur!), years) });
+  }
+  return { valeurs, statuts };
+}
 
-export function toRows(code: string, values: Record<string, Indicateur>): Record<string, Scalar>[] {
-  return Object.entries(values).map(([id, v]) => ({
-    code, indicateur: id, theme: v.theme, variable: v.variable, libelle: v.libelle, valeur: v.valeur,
-    unite: v.unite, millesime: v.millesime, statut: v.statut ?? null, agregation: aggregationOf(v.unite),
-  }));
+/**
+ * The CSV of a commune: one wide row as INSEE publishes it (the code, then one column per indicator), whose
+ * columns carry the definitions, units and aggregation once, in the load's Table Schema.
+ */
+export function fieldsOf(defs: IndicatorDefinition[]): FieldSchema[] {
+  return [
+    { name: 'code', type: 'string', description: 'Code INSEE de la commune ou de l’arrondissement municipal (COG en vigueur)' },
+    ...defs.map((d): FieldSchema => ({
+      name: d.id, type: 'number', description: `${d.libelle} (${d.variable}${d.millesime ? `, ${d.millesime}` : ''})`,
+      ...(d.unite ? { unit: d.unite } : {}), aggregation: aggregationOf(d.unite),
+    })),
+    { name: 'statuts', type: 'string', description: 'Valeurs vides expliquées, « indicateur=statut » séparés par « ; » : secret (non diffusé par l’INSEE), non-additionnable (commune fusionnée depuis, valeur non sommable)' },
+  ];
 }
 
 export const DICTIONARY_HEADER = ['COD_VAR', 'LIB_VAR', 'LIB_VAR_LONG', 'COD_MOD', 'LIB_MOD', 'TYPE_VAR', 'LONG_VAR'];
@@ -363,11 +345,18 @@ export const MERGE_OPTIONS = { digits: 6 };
 /** One record per current commune: its rows merged by each indicator's aggregation, then the computed indicators. */
 export function* communeRecords(merge: PlacedMerge, binding: HeaderBinding, defs: IndicatorDefinition[]): Iterable<CommuneRecord> {
   const byId = new Map(defs.map((d) => [d.id, d]));
+  const millesime = `RP${binding.millesimeRP}`;
   for (const commune of merge.communes()) {
     const code = commune.code;
-    const values = indicateurs(merge.cells(commune.groups[0]), binding, byId);
+    const { valeurs, statuts } = communeFigures(merge.cells(commune.groups[0]), binding, byId);
     const codesSommes = mergedFrom(commune);
-    yield { code, data: { millesime: `RP${binding.millesimeRP}`, indicateurs: values, ...(codesSommes ? { codesSommes } : {}) }, rows: toRows(code, values) };
+    const explained = Object.entries(statuts);
+    const row: Record<string, Scalar> = { code, ...valeurs, statuts: explained.length ? explained.map(([id, st]) => `${id}=${st}`).join(';') : null };
+    yield {
+      code,
+      data: { millesime, valeurs, ...(explained.length ? { statuts } : {}), ...(codesSommes ? { codesSommes } : {}) },
+      rows: [row],
+    };
   }
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import _7z from '7zip-min';
 import pipeline from './source.js';
-import { bindHeader, HeaderProblem, REJECT, type Indicateur } from './project.js';
+import { bindHeader, HeaderProblem, REJECT, type IndicatorDefinition } from './project.js';
 import { runPipeline, registryEntry, type PipelineRun } from '../../tests/helpers/run-pipeline.js';
 import { SourceError } from '../framework/errors.js';
 import type { CommuneRecord } from '../../src/contract/dataset.js';
@@ -15,9 +15,18 @@ const DATA = join(samples, 'test-base_cc_comparateur-24-lignes.CSV');
 const META = join(samples, 'test-meta_base_cc_comparateur.CSV');
 const source = registryEntry('statistiques-insee');
 
-const ind = (r: CommuneRecord | undefined, id: string): Indicateur =>
-  (r?.data.indicateurs as Record<string, Indicateur>)[id];
-const find = (run: PipelineRun, code: string) => run.records.find((r) => r.code === code);
+/** A commune's value and status, with what the load's metadata says once of the indicator (millésime, unit, label). */
+const runOf = new WeakMap<CommuneRecord, PipelineRun>();
+const find = (run: PipelineRun, code: string) => {
+  const record = run.records.find((r) => r.code === code);
+  if (record) runOf.set(record, run);
+  return record;
+};
+const ind = (r: CommuneRecord | undefined, id: string) => {
+  const def = (runOf.get(r!)!.output.metadata!.definitions as IndicatorDefinition[]).find((d) => d.id === id)!;
+  const statut = (r!.data.statuts as Record<string, string> | undefined)?.[id];
+  return { ...def, valeur: (r!.data.valeurs as Record<string, number | null>)[id], ...(statut ? { statut } : {}) };
+};
 
 describe('insee-comparateur on the real 2022 excerpt (two CSVs given directly)', () => {
   let run: PipelineRun;
@@ -84,12 +93,26 @@ describe('insee-comparateur on the real 2022 excerpt (two CSVs given directly)',
     expect(find(run, '35112')).toBeUndefined();
   });
 
-  it('writes one CSV row per indicator and a Table Schema', () => {
+  it('writes one wide CSV row per commune, its columns defined once in the Table Schema', () => {
     const r = find(run, '35238')!;
     const names = run.output.fields!.map((f) => f.name);
+    expect(r.rows).toHaveLength(1);
     expect(Object.keys(r.rows![0])).toEqual(names);
-    expect(r.rows!.length).toBe(Object.keys(r.data.indicateurs as object).length);
-    expect(r.rows!.find((x) => x.indicateur === 'population')).toMatchObject({ code: '35238', valeur: 217728, variable: 'P18_POP' });
+    expect(names).toEqual(['code', ...Object.keys(r.data.valeurs as object), 'statuts']);
+    expect(r.rows![0]).toMatchObject({ code: '35238', population: 217728, statuts: null });
+    expect(run.output.fields!.find((f) => f.name === 'population')).toMatchObject({ unit: 'habitants', aggregation: 'sum', description: 'Population en 2018 (P18_POP, 2018)' });
+    expect(run.output.fields!.find((f) => f.name === 'medianeNiveauVie')).toMatchObject({ unit: '€', aggregation: 'none' });
+    expect(find(run, '35002')!.rows![0].statuts).toContain('partMenagesImposes=secret');
+  });
+
+  it('stores only the commune’s figures: no definition, unit or label in any record', () => {
+    for (const r of run.records) {
+      expect(Object.keys(r.data).filter((k) => k !== 'codesSommes')).toEqual(r.data.statuts ? ['millesime', 'valeurs', 'statuts'] : ['millesime', 'valeurs']);
+      for (const v of Object.values(r.data.valeurs as object)) expect(v === null || typeof v === 'number').toBe(true);
+    }
+    const rennes = JSON.stringify(find(run, '35238')!.data);
+    expect(rennes).not.toContain('habitants');
+    expect(rennes).not.toContain('P18_POP');
   });
 
   it('puts the dictionary definitions in the source metadata', () => {

@@ -14,7 +14,7 @@ import { PlacedMerge } from '../framework/merge.js';
 import { fillSql, readSqlSections } from '../framework/sql-script.js';
 import { normaliseCommuneCode } from '../../src/domain/codes.js';
 import {
-  bindHeader, communeRecords, definitions, dictionaryHeaderProblem, dictionaryOf, DICTIONARY_HEADER, FIELDS, HeaderProblem,
+  bindHeader, communeRecords, definitions, dictionaryHeaderProblem, dictionaryOf, DICTIONARY_HEADER, fieldsOf, HeaderProblem,
   MERGE_OPTIONS, mergeFields, REJECT, runNotes, sourceMetadata, type HeaderBinding,
 } from './project.js';
 
@@ -70,7 +70,7 @@ async function run(ctx: SourceContext): Promise<SourceOutput> {
   const defs = definitions(binding, dictionary);
   return {
     millesime: `RP${binding.millesimeRP}`,
-    fields: FIELDS,
+    fields: fieldsOf(defs),
     communes: communeRecords(rekeyed, binding, defs),
     metadata: sourceMetadata({ data: data.name, meta: meta.name }, binding, defs, rekeyed.setAside),
   };

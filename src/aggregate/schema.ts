@@ -1,9 +1,11 @@
 /**
- * The dotation of a territory above the commune, declared once:
+ * The dotation of a territory above the commune, declared once, on the
+ * commune's contract (per dataset what is the territory's; the rest at `/sources/{id}`):
  * `territoryDotation` returns this type and the `/epci|departement|region/{code}/dotation`
  * routes publish this schema.
  */
 import { z } from '@hono/zod-openapi';
+import { sourceSchema } from '../catalog/source.js';
 
 export const territoryDotationSchema = z.object({
   territoire: z.object({
@@ -17,6 +19,7 @@ export const territoryDotationSchema = z.object({
     licence: z.object({ id: z.string(), nom: z.string(), url: z.string() }),
     finalite: z.string(), millesime: z.string().nullable(),
     statut: z.enum(['available', 'not-ingested', 'no-data-for-territory']),
+    liens: z.object({ source: z.string().openapi({ description: 'Description, définitions des champs et unités, provenance : `/sources/{id}`' }) }),
     communes: z.object({ membres: z.number().int(), avecDonnees: z.number().int() }),
     indicateurs: z.array(z.object({
       cle: z.record(z.string(), z.string()), champ: z.string(), libelle: z.string().nullable(), unite: z.string().nullable(),
@@ -24,6 +27,7 @@ export const territoryDotationSchema = z.object({
       methode: z.enum(['sum', 'mean-weighted-population', 'none']).openapi({ description: 'Méthode d\'agrégation déclarée par le jeu : somme, moyenne pondérée par la population, ou non agrégeable' }),
       methodeLibelle: z.string(), communes: z.number().int(), communesSansValeur: z.number().int(),
     })),
+    source: sourceSchema.optional().openapi({ description: 'Avec `?detail=complet` seulement : le document `/sources/{id}` inclus' }),
   })),
 }).openapi('DotationTerritoire');
 export type TerritoryDotation = z.infer<typeof territoryDotationSchema>;

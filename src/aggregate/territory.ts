@@ -15,6 +15,8 @@ import { csvFile, releaseDate, type PackFile, type PackPlan, type TerritoryKind 
 import { communeTable, geojsonChunks, KEY_VALUE_FIELDS, keyValueRows } from '../pack/tables.js';
 import { DatasetAggregator, METHOD_LABELS, type Indicator } from './aggregate.js';
 import type { TerritoryDotation } from './schema.js';
+import { sourceDocuments, sourcePath } from '../catalog/source.js';
+import type { DotationOptions } from '../dotation/build.js';
 
 export type AboveCommune = Exclude<TerritoryKind, 'commune'>;
 
@@ -64,6 +66,7 @@ export interface AggregatedDataset {
   finalite: SourceDefinition['finalite'];
   millesime: string | null;
   statut: 'available' | 'not-ingested' | 'no-data-for-territory';
+  liens: { source: string };
   communes: { membres: number; avecDonnees: number };
   indicateurs: Indicator[];
 }
@@ -91,21 +94,25 @@ async function aggregateDataset(db: Queryable, ds: LoadedDataset, territory: Ter
     .map((f): Indicator => ({ cle: {}, champ: f.name, libelle: f.description ?? null, unite: f.unit ?? null, valeur: null, methode: 'none', methodeLibelle: METHOD_LABELS.none, communes: 0, communesSansValeur: 0 }));
   return {
     id: ds.def.id, titre: ds.def.titre, producteur: ds.def.producteur, licence: ds.def.licence, finalite: ds.def.finalite,
-    millesime: ds.load.millesime, statut: avecDonnees ? 'available' : 'no-data-for-territory',
+    millesime: ds.load.millesime, statut: avecDonnees ? 'available' : 'no-data-for-territory', liens: { source: sourcePath(ds.def.id) },
     communes: { membres: territory.membres.length, avecDonnees }, indicateurs,
   };
 }
 
-export async function territoryDotation(db: Queryable, registry: SourceDefinition[], release: ServingRelease, territory: Territory): Promise<TerritoryDotation> {
+export async function territoryDotation(
+  db: Queryable, registry: SourceDefinition[], release: ServingRelease, territory: Territory, options: DotationOptions = {},
+): Promise<TerritoryDotation> {
   const loaded = new Map(loadedDatasets(registry, release).map((d) => [d.def.id, d]));
-  const datasets: AggregatedDataset[] = [];
+  const sources = options.complet ? sourceDocuments(registry, release) : undefined;
+  const datasets: TerritoryDotation['datasets'] = [];
   for (const def of registry) {
-    if (def.id === 'cog') continue;
+    if (def.id === 'cog' || (options.datasets && !options.datasets.has(def.id))) continue;
     const ds = loaded.get(def.id);
-    datasets.push(ds ? await aggregateDataset(db, ds, territory) : {
+    const entry: AggregatedDataset = ds ? await aggregateDataset(db, ds, territory) : {
       id: def.id, titre: def.titre, producteur: def.producteur, licence: def.licence, finalite: def.finalite, millesime: null,
-      statut: 'not-ingested', communes: { membres: territory.membres.length, avecDonnees: 0 }, indicateurs: [],
-    });
+      statut: 'not-ingested', liens: { source: sourcePath(def.id) }, communes: { membres: territory.membres.length, avecDonnees: 0 }, indicateurs: [],
+    };
+    datasets.push(sources ? { ...entry, source: sources.get(def.id)! } : entry);
   }
   return {
     territoire: {

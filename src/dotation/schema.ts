@@ -5,25 +5,24 @@
  */
 import { z } from '@hono/zod-openapi';
 import { FINALITES } from '../contract/registry.js';
-import { provenanceFileSchema } from '../contract/release.js';
+import { sourceSchema } from '../catalog/source.js';
 import { communeSchema } from './commune.js';
 
 export const DATASET_STATUSES = ['available', 'not-ingested', 'no-data-for-commune'] as const;
 
 export const datasetEntrySchema = z.object({
-  id: z.string(), titre: z.string(), description: z.string(), producteur: z.string(),
+  id: z.string(), titre: z.string(), producteur: z.string(),
   licence: z.object({ id: z.string(), nom: z.string(), url: z.string() }),
   finalite: z.enum(FINALITES),
   millesime: z.string().nullable(),
   statut: z.enum(DATASET_STATUSES),
   raison: z.string().optional().openapi({ description: 'Pourquoi le jeu n\'est pas ingéré (statut not-ingested) et comment l\'obtenir' }),
-  provenance: z.object({
-    pageProducteur: z.string(), urls: z.array(z.string()),
-    fichiers: z.array(provenanceFileSchema),
-    chargeLe: z.string().nullable(), chargement: z.number().nullable(),
+  liens: z.object({
+    json: z.string().optional(), csv: z.string().optional(), geojson: z.string().optional(),
+    source: z.string().openapi({ description: 'Description, définitions des champs et unités, provenance : `/sources/{id}`, une fois par release' }),
   }),
-  liens: z.object({ json: z.string(), csv: z.string(), geojson: z.string().optional() }).nullable(),
-  donnees: z.record(z.string(), z.unknown()).optional(),
+  donnees: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Les chiffres propres à la commune' }),
+  source: sourceSchema.optional().openapi({ description: 'Avec `?detail=complet` seulement : le document `/sources/{id}` inclus' }),
 }).openapi('DatasetDotation');
 export type DatasetEntry = z.infer<typeof datasetEntrySchema>;
 export type DatasetStatus = DatasetEntry['statut'];

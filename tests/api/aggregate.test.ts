@@ -8,6 +8,7 @@ import { unzip } from '../helpers/zip.js';
 import { geoRecord, GEO_FIELDS, LONG_FIELDS, longRecord, recordsPipeline, statsRecord, STATS_FIELDS, testSource } from '../helpers/pack-sources.js';
 import { Referential } from '../../src/domain/referential.js';
 import { loadDecoupage } from '../../pipelines/framework/referential/decoupage.js';
+import { sourceSchema } from '../../src/catalog/source.js';
 import { jsonOf } from '../helpers/responses.js';
 import { territoryDotationSchema } from '../../src/aggregate/schema.js';
 
@@ -79,6 +80,19 @@ for (const kind of storeKinds) {
       expect(body.datasets.find((d: { id: string }) => d.id === 'essai-resume')).toMatchObject({ statut: 'available', indicateurs: [] });
       expect(body.datasets.find((d: { id: string }) => d.id === 'essai-absent')).toMatchObject({ statut: 'not-ingested' });
       expect(body.methodes['mean-weighted-population']).toContain('pondérée');
+      for (const d of body.datasets) expect(d.liens).toEqual({ source: `/sources/${d.id}` });
+      expect(body.datasets.some((d: { source?: unknown }) => d.source)).toBe(false);
+    });
+
+    it('follows the commune dotation’s contract: ?detail=complet inlines /sources/{id}, ?datasets= narrows, unknown id → 400', async () => {
+      const complet = await json('/epci/243500139/dotation?detail=complet&datasets=essai-long,essai-absent');
+      expect(complet.datasets.map((d: { id: string }) => d.id)).toEqual(['essai-long', 'essai-absent']);
+      expect(complet.datasets[0].source).toEqual(await jsonOf(await app.request('/sources/essai-long'), sourceSchema));
+      expect(complet.datasets[0].source.champs.map((f: { name: string }) => f.name)).toContain('valeur');
+      expect(complet.datasets[1].source).toMatchObject({ id: 'essai-absent', chargement: null });
+      const bad = await app.request('/departement/35/dotation?datasets=essai-stats,nope');
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).detail).toContain('« nope »');
     });
 
     it('aggregates a département and a région over all their communes', async () => {

@@ -9,9 +9,12 @@ import { ingestForTest, registry } from '../helpers/ingest.js';
 import { jsonOf } from '../helpers/responses.js';
 import { problemSchema } from '../../src/http/problem.js';
 import { datasetDocumentSchema, dotationSchema } from '../../src/dotation/schema.js';
-import { releaseSchema, releasesSchema, sourcesSchema } from '../../src/routes/meta/index.js';
+import { releaseSchema, releasesSchema } from '../../src/routes/meta/index.js';
+import { sourceSchema, sourcesSchema } from '../../src/catalog/source.js';
 
 // Row-count gates tight enough for the failing-run cases to be the ones under test.
+/** A dataset of a dotation or a source, as the tests read them (bodies are untyped, see jsonOf). */
+type Entry = { id: string } & Record<string, any>;
 const testSource = (id: string) => packTestSource(id, { lignesAttendues: { min: 1, max: 10 }, lignesEchantillon: { min: 1, max: 10 } });
 
 function pipeline(records: CommuneRecord[], failAfter?: Error): SourcePipeline {
@@ -49,19 +52,59 @@ for (const kind of storeKinds) {
     });
     afterAll(() => store.dispose());
 
-    it('serves each registered dataset with its status and provenance in the dotation', async () => {
-      const body = await jsonOf(await get('/commune/35238/dotation'), dotationSchema);
-      const byId = Object.fromEntries(body.datasets.map((d: { id: string }) => [d.id, d]));
-      expect(byId.essai).toMatchObject({ statut: 'available', millesime: '2025', finalite: 'Consultation', donnees: { valeur: 1 }, liens: { csv: '/commune/35238/datasets/essai.csv' } });
-      expect(byId.essai.provenance.fichiers[0]).toMatchObject({ path: 'samples/cog/v_mvt_commune_2024.csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-      expect(byId.autre.statut).toBe('not-ingested');
-      expect(byId.cog).toMatchObject({ statut: 'available', millesime: '2026' });
+    it('serves each registered dataset lean in the dotation, what is the same for every commune at /sources/{id}', async () => {
+      const res = await get('/commune/35238/dotation');
+      const body = await jsonOf(res, dotationSchema);
+      const byId = Object.fromEntries(body.datasets.map((d: Entry) => [d.id, d]));
+      expect(byId.essai).toEqual({
+        id: 'essai', titre: testSource('essai').titre, producteur: testSource('essai').producteur, licence: testSource('essai').licence,
+        finalite: 'Consultation', millesime: '2025', statut: 'available', donnees: { valeur: 1 },
+        liens: { json: '/commune/35238/datasets/essai', csv: '/commune/35238/datasets/essai.csv', source: '/sources/essai' },
+      });
+      expect(byId.autre).toMatchObject({ statut: 'not-ingested', liens: { source: '/sources/autre' } });
+      expect(byId.autre.liens).toEqual({ source: '/sources/autre' });
+      expect(byId.cog).toMatchObject({ statut: 'available', millesime: '2026', liens: { source: '/sources/cog' } });
       expect(body.release.id).toBe((await jsonOf(await get('/releases/current'), releaseSchema)).id);
       const other = await jsonOf(await get('/commune/35004/dotation'), dotationSchema);
-      expect(other.datasets.find((d: { id: string }) => d.id === 'essai').statut).toBe('no-data-for-commune');
+      expect(other.datasets.find((d: Entry) => d.id === 'essai')!.statut).toBe('no-data-for-commune');
       expect((await get('/commune/35004/datasets/essai')).status).toBe(404);
+
+      // The source document: description, fields, provenance of the load served, versioned by the release.
+      const sourceRes = await get('/sources/essai');
+      expect(sourceRes.headers.get('dotation-release')).toBe(body.release.id);
+      expect(sourceRes.headers.get('etag')).toBeTruthy();
+      const source = await jsonOf(sourceRes, sourceSchema);
+      expect(source).toMatchObject({ id: 'essai', description: testSource('essai').description, release: body.release.id, chargement: { millesime: '2025' } });
+      expect(source.chargement!.fichiers[0]).toMatchObject({ path: 'samples/cog/v_mvt_commune_2024.csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect((await get('/sources/essai', { 'if-none-match': sourceRes.headers.get('etag')! })).status).toBe(304);
+      expect(await jsonOf(await get('/sources/autre'), sourceSchema)).toMatchObject({ id: 'autre', chargement: null, champs: null });
+      const unknown = await get('/sources/inconnue');
+      expect(unknown.status).toBe(404);
+      expect((await unknown.json()).detail).toContain('inconnue');
       const sources = await jsonOf(await get('/sources'), sourcesSchema);
-      expect(sources.map((x: { id: string }) => x.id)).toEqual(testRegistry.map((x) => x.id));
+      expect(sources.map((x: Entry) => x.id)).toEqual(testRegistry.map((x: Entry) => x.id));
+      expect(sources.find((x: Entry) => x.id === 'essai')).toEqual(source);
+    });
+
+    it('inlines the source documents with ?detail=complet and narrows with ?datasets=', async () => {
+      const complet = await jsonOf(await get('/commune/35238/dotation?detail=complet'), dotationSchema);
+      const source = await jsonOf(await get('/sources/essai'), sourceSchema);
+      expect(complet.datasets.find((d: Entry) => d.id === 'essai')!.source).toEqual(source);
+      expect(complet.datasets.every((d: Entry) => d.source?.id === d.id)).toBe(true);
+      const lean = await (await get('/commune/35238/dotation')).text();
+      expect(lean).not.toContain(source.description);
+
+      const narrowed = await jsonOf(await get('/commune/35238/dotation?datasets=essai,cog'), dotationSchema);
+      expect(narrowed.datasets.map((d: Entry) => d.id)).toEqual(['cog', 'essai']);
+      expect(narrowed.datasets[1].donnees).toEqual({ valeur: 1 });
+      expect((await jsonOf(await get('/commune/35238/dotation?datasets=autre&detail=complet'), dotationSchema)).datasets.map((d: Entry) => [d.id, d.source?.id]))
+        .toEqual([['autre', 'autre']]);
+
+      const bad = await get('/commune/35238/dotation?datasets=essai,ban-inconnue');
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get('content-type')).toContain('application/problem+json');
+      expect((await bad.json()).detail).toContain('« ban-inconnue »');
+      expect((await get('/commune/35238/dotation?detail=tout')).status).toBe(400);
     });
 
     it('serves a dataset as JSON and as CSV in its declared columns', async () => {

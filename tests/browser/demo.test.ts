@@ -27,7 +27,7 @@ if (!hasChromium) {
   process.stdout.write(`\n⚠ Test navigateur du démonstrateur ignoré : ${CHROMIUM} introuvable (apt-get install chromium ; .ci/run l'installe).\n`);
 }
 
-type Dataset = { id: string; titre: string; statut: string; millesime: string | null; producteur: string; liens: { json: string; csv: string; geojson?: string } | null; donnees?: Record<string, any> };
+type Dataset = { id: string; titre: string; statut: string; millesime: string | null; producteur: string; liens: { json?: string; csv?: string; geojson?: string; source: string }; donnees?: Record<string, any> };
 type Dotation = { commune: { code: string; nom: string; population: number | null }; release: { id: string }; datasets: Dataset[] };
 
 /** The figure as the card shows it: its data attributes and visible text. */
@@ -149,11 +149,13 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
     if (available(qpv)) expect(Number((await figure(page, 'qpv')).value)).toBe(qpv!.donnees!.nombreQpv);
     const contours = ds('communes-contours');
     if (available(contours)) expect(Number((await figure(page, 'superficie')).value)).toBe(contours!.donnees!.surface.km2);
-    const insee = rennes.datasets.find((d) => available(d) && d.donnees?.indicateurs);
+    const insee = rennes.datasets.find((d) => available(d) && d.donnees?.valeurs);
     if (insee) {
       const chomage = await figure(page, 'insee-tauxChomage');
-      expect(Number(chomage.value)).toBe(insee.donnees!.indicateurs.tauxChomage.valeur);
-      expect(chomage.text).toContain(`Millésime ${insee.donnees!.indicateurs.tauxChomage.millesime}`);
+      expect(Number(chomage.value)).toBe(insee.donnees!.valeurs.tauxChomage);
+      // The millésime comes from the source's definitions, fetched through liens.source.
+      const source = await (await api(insee.liens.source)).json() as { metadonnees: { definitions: { id: string; millesime: string }[] } };
+      expect(chomage.text).toContain(`Millésime ${source.metadonnees.definitions.find((d) => d.id === 'tauxChomage')!.millesime}`);
     }
 
     // Every available dataset is listed with the download links the API gives, the others with their status.
@@ -163,7 +165,7 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
       const row = page.locator(`#fiche .jeux [data-dataset="${d.id}"]`);
       expect(await row.count(), d.id).toBe(1);
       expect(await row.getAttribute('data-statut'), d.id).toBe(d.statut);
-      if (!d.liens) continue;
+      if (!d.liens.csv) continue;
       expect(await row.locator('a[data-format="csv"]').getAttribute('href')).toBe(d.liens.csv);
       if (d.liens.geojson) expect(await row.locator('a[data-format="geojson"]').getAttribute('href')).toBe(d.liens.geojson);
       const csv = await api(d.liens.csv);

@@ -271,7 +271,13 @@
         err.communes = dotation.multiple.communesActuelles || [];
         throw err;
       }
-      var model = F.summarize(dotation);
+      // The lean dotation links what is the same for every commune: fetch the definitions the figures need
+      // (one document per release, cached by the browser); without them the figures keep their values.
+      var sources = {};
+      return Promise.all(F.needsSource(dotation).map(function (ds) {
+        return U.getJson(ds.liens.source).then(function (doc) { sources[ds.id] = doc; }).catch(function () {});
+      })).then(function () { return F.summarize(dotation, sources); });
+    }).then(function (model) {
       var commune = model.commune;
       root.textContent = '';
       root.dataset.commune = commune.code;

@@ -30,7 +30,7 @@
    */
   var KNOWN = {
     cog: { ids: ['cog'] },
-    insee: { ids: ['statistiques-insee', 'insee-comparateur'], shape: function (d) { return !!d.indicateurs; } },
+    insee: { ids: ['statistiques-insee', 'insee-comparateur'], shape: function (d) { return !!d.valeurs; } },
     contour: { ids: ['communes-contours', 'contours-communes'] },
     iris: { ids: ['iris-contours', 'contours-iris'] },
     qpv: { ids: ['qpv'] },
@@ -75,16 +75,27 @@
     return figure(id, label, ds, { missing: missingText(ds, what), display: 'non disponible' });
   }
 
-  function indicator(donnees, key) {
-    var i = donnees && donnees.indicateurs && donnees.indicateurs[key];
-    return i && typeof i === 'object' ? i : null;
+  /**
+   * One INSEE indicator: the commune's value and status (its `donnees`), with
+   * its label, unit and millésime from the source's definitions, which the
+   * lean dotation links (`liens.source`) instead of repeating for every commune.
+   */
+  function indicator(ds, key) {
+    var d = ds && ds.donnees;
+    if (!d || !d.valeurs || !(key in d.valeurs)) return null;
+    var meta = (ds.source && ds.source.metadonnees) || {};
+    var def = (meta.definitions || []).filter(function (x) { return x.id === key; })[0] || {};
+    return {
+      valeur: d.valeurs[key], statut: (d.statuts && d.statuts[key]) || null,
+      unite: def.unite || '', libelle: def.libelle || null, millesime: def.millesime || null,
+    };
   }
 
   /** Population: the référentiel's (always there), with the census figure as detail when INSEE is loaded. */
   function populationFigure(commune, k) {
     var cog = k.cog;
     var insee = k.insee;
-    var rp = isAvailable(insee) ? indicator(insee.donnees, 'population') : null;
+    var rp = isAvailable(insee) ? indicator(insee, 'population') : null;
     var detail = rp && rp.valeur !== null ? 'Recensement ' + (rp.millesime || insee.millesime) + ' : ' + U.number(rp.valeur) + ' hab. (INSEE)' : null;
     if (commune.population === null || commune.population === undefined) {
       if (rp && rp.valeur !== null) {
@@ -204,7 +215,7 @@
     var insee = k.insee;
     if (!isAvailable(insee)) return [unavailable('insee', 'Statistiques INSEE', insee, 'Comparateur de territoires')];
     return INSEE_FIGURES.map(function (spec) {
-      var i = indicator(insee.donnees, spec[0]);
+      var i = indicator(insee, spec[0]);
       if (!i) return null;
       var unit = i.unite === '%' ? '' : i.unite;
       var display = i.valeur === null ? 'non publié' : (i.unite === '%' ? U.percent(i.valeur, spec[2]) : U.number(i.valeur, spec[2]));
@@ -236,7 +247,7 @@
   function series(ds, keys) {
     if (!isAvailable(ds)) return null;
     var items = keys.map(function (k) {
-      var i = indicator(ds.donnees, k[0]);
+      var i = indicator(ds, k[0]);
       return i && typeof i.valeur === 'number' ? { label: k[1], value: i.valeur, millesime: i.millesime } : null;
     }).filter(Boolean);
     return items.length >= 2 ? items : null;
@@ -269,8 +280,15 @@
     return items.length ? { items: items, dataset: ds } : null;
   }
 
-  function summarize(dotation) {
-    var datasets = dotation.datasets || [];
+  /**
+   * `sources`: the `/sources/{id}` documents the caller fetched (by id), joined
+   * to their datasets as `?detail=complet` would inline them.
+   */
+  function summarize(dotation, sources) {
+    var datasets = (dotation.datasets || []).map(function (d) {
+      var doc = sources && sources[d.id];
+      return doc && !d.source ? Object.assign({}, d, { source: doc }) : d;
+    });
     var byId = indexById(datasets);
     var k = {};
     Object.keys(KNOWN).forEach(function (key) { k[key] = known(byId, datasets, key); });
@@ -296,5 +314,12 @@
     };
   }
 
-  global.DotationFigures = { summarize: summarize, statutLabel: function (s) { return STATUT_LABELS[s] || s; }, isAvailable: isAvailable };
+  /** The datasets whose figures need their source's definitions (the INSEE statistics). */
+  function needsSource(dotation) {
+    var datasets = dotation.datasets || [];
+    var insee = known(indexById(datasets), datasets, 'insee');
+    return isAvailable(insee) && !insee.source && insee.liens && insee.liens.source ? [insee] : [];
+  }
+
+  global.DotationFigures = { summarize: summarize, needsSource: needsSource, statutLabel: function (s) { return STATUT_LABELS[s] || s; }, isAvailable: isAvailable };
 })(globalThis);

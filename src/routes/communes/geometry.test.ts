@@ -4,6 +4,7 @@ import { createApp } from '../../app.js';
 import type { App } from '../../http/context.js';
 import { communeListSchema, communeResponseSchema, geoJsonSchema } from './index.js';
 import { datasetDocumentSchema, datasetGeoJsonSchema, dotationSchema } from '../../dotation/schema.js';
+import { sourceSchema } from '../../catalog/source.js';
 import { jsonOf, problemOf } from '../../../tests/helpers/responses.js';
 import { storeKinds } from '../../../tests/helpers/stores.js';
 import { ingestForTest, registry } from '../../../tests/helpers/ingest.js';
@@ -89,12 +90,14 @@ for (const kind of storeKinds) {
       expect(csv.split('\n')[0]).toContain('surfaceKm2');
     });
 
-    it('lists the three datasets in the dotation with their provenance', async () => {
+    it('lists the three datasets in the dotation, their provenance at /sources/{id}', async () => {
       const dotation = await jsonOf(await get('/commune/35238/dotation'), dotationSchema);
       const byId = Object.fromEntries(dotation.datasets.map((d: { id: string }) => [d.id, d]));
       for (const id of ['communes-contours', 'iris-contours', 'qpv']) {
-        expect(byId[id].provenance.fichiers.length, id).toBeGreaterThan(0);
-        expect(byId[id].provenance.pageProducteur).toMatch(/^https:\/\//);
+        expect(byId[id].provenance, id).toBeUndefined();
+        const source = await jsonOf(await get(byId[id].liens.source), sourceSchema);
+        expect(source.chargement!.fichiers.length, id).toBeGreaterThan(0);
+        expect(source.pageProducteur).toMatch(/^https:\/\//);
       }
       expect(byId['communes-contours']).toMatchObject({ statut: 'available', finalite: 'Service', liens: { geojson: '/commune/35238/datasets/communes-contours.geojson' } });
       expect(byId.qpv.statut).toBe('available');

@@ -10,15 +10,18 @@ import { datasetDocumentSchema, datasetGeoJsonSchema, dotationSchema } from '../
 import { resolveCommune } from '../communes/resolve.js';
 import { datasetCsv, datasetJson, readCommuneDataset } from '../../dotation/dataset.js';
 import { addressCodes, isAddressLoad, streamAddresses } from '../../dotation/addresses.js';
+import { dotationOptions, dotationQuery, dotationVariant } from './query.js';
 
 const codeParam = z.object({ code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: '35238' }) });
 
 const getDotation = createRoute({
   method: 'get', path: '/commune/{code}/dotation', tags: ['Dotation'],
   summary: 'La dotation de données nationales d\'une commune',
-  request: { params: codeParam },
+  description: 'Ce qui est propre à la commune, une fois : par jeu, titre, producteur, licence, finalité, millésime, statut, liens et chiffres de la commune. '
+    + 'Description, définitions des champs, unités et provenance, identiques pour toutes les communes, sont à `/sources/{id}` (lien `liens.source`).',
+  request: { params: codeParam, query: dotationQuery },
   responses: {
-    200: { description: 'Identité de la commune et chaque jeu de données enregistré, avec statut et provenance', content: { 'application/json': { schema: dotationSchema } } },
+    200: { description: 'Identité de la commune et chaque jeu de données enregistré (ou ceux de `datasets`), avec statut et liens', content: { 'application/json': { schema: dotationSchema } } },
     301: { description: 'Commune déléguée ou ancienne : redirection' },
     ...problemResponses,
   },
@@ -48,12 +51,13 @@ const getDataset = createRoute({
 export function registerDotationRoutes(app: App, deps: AppDeps): void {
   app.openapi(getDotation, async (c) => {
     const commune = resolveCommune(c, c.req.valid('param').code);
-    // Built once per (release, commune, format), then served from the bounded cache.
+    const options = dotationOptions(c.req.valid('query'), deps.registry);
+    // Built once per (release, commune, form), then served from the bounded cache.
     const release = c.get('release')!;
     const cache = responseCache(deps);
-    const key = cacheKey(release.id, commune.code, 'dotation.json');
+    const key = cacheKey(release.id, commune.code, `dotation${dotationVariant(options)}.json`);
     const cached = cache.get(key) ?? await cache.getOrBuild(key, async () =>
-      new CachedBody(JSON.stringify(await buildDotation(deps.store, deps.registry, release, commune)), 'application/json'));
+      new CachedBody(JSON.stringify(await buildDotation(deps.store, deps.registry, release, commune, options)), 'application/json'));
     return respondCached(c, cached) as never;
   });
 

@@ -1,51 +1,19 @@
-/** `/sources`, `/releases`, `/releases/current`, `/health`. */
+/** `/releases`, `/releases/current`, `/health`. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App, AppDeps } from '../../http/context.js';
 import { listReleases, pingStore } from '../../releases/repository.js';
 import { problemResponses } from '../../http/problem.js';
 import { ApiError } from '../../errors.js';
-import { provenanceFileSchema } from '../../contract/release.js';
-
-export const sourceSchema = z.object({
-  id: z.string(), titre: z.string(), description: z.string(), producteur: z.string(),
-  licence: z.object({ id: z.string(), nom: z.string(), url: z.string() }),
-  finalite: z.string(), pageProducteur: z.string(), urls: z.array(z.string()), format: z.string(), millesimeDeclare: z.string(),
-  chargement: z.object({
-    id: z.number(), millesime: z.string(), chargeLe: z.string(),
-    lignes: z.object({ lues: z.number(), projetees: z.number(), rejetees: z.record(z.string(), z.number()) }),
-    fichiers: z.array(provenanceFileSchema),
-  }).nullable(),
-}).openapi('Source');
 
 export const releaseSchema = z.object({
   id: z.string(), parentId: z.string().nullable(), creeeLe: z.string(), publieeLe: z.string().nullable(),
   sources: z.array(z.object({ id: z.string(), chargement: z.number(), millesime: z.string(), chargeLe: z.string() })),
 }).openapi('Release');
 
-export const sourcesSchema = z.array(sourceSchema);
 export const releasesSchema = z.array(z.object({ id: z.string(), parentId: z.string().nullable(), creeeLe: z.string() }));
 export const healthSchema = z.object({ status: z.literal('ok'), release: z.string().nullable(), stockage: z.string() });
 
 export function registerMetaRoutes(app: App, deps: AppDeps): void {
-  app.openapi(createRoute({
-    method: 'get', path: '/sources', tags: ['Méta'], summary: 'Les sources enregistrées et leur chargement dans la release courante',
-    responses: { 200: { description: 'Sources', content: { 'application/json': { schema: sourcesSchema } } } },
-  }), (c) => {
-    const release = c.get('release');
-    return c.json(deps.registry.map((s) => {
-      const load = release?.loads[s.id] ? release.loadInfo.get(release.loads[s.id]) : undefined;
-      return {
-        id: s.id, titre: s.titre, description: s.description, producteur: s.producteur, licence: s.licence, finalite: s.finalite,
-        pageProducteur: s.pageProducteur, urls: s.urls, format: s.format, millesimeDeclare: s.millesime,
-        chargement: load ? {
-          id: load.id, millesime: load.millesime, chargeLe: load.createdAt,
-          lignes: { lues: load.stats.read, projetees: load.stats.projected, rejetees: load.stats.rejected },
-          fichiers: load.provenance.files,
-        } : null,
-      };
-    }), 200);
-  });
-
   app.openapi(createRoute({
     method: 'get', path: '/releases/current', tags: ['Méta'], summary: 'La release servie',
     responses: { 200: { description: 'Release', content: { 'application/json': { schema: releaseSchema } } }, ...problemResponses },

@@ -15,6 +15,8 @@ import { cacheKey, responseCache } from '../../http/response-cache.js';
 import { packFilename, packZip } from '../../pack/build.js';
 import { communePlan, type PackPlan } from '../../pack/plan.js';
 import { resolveCommune } from '../communes/resolve.js';
+import { dotationOptions, dotationQuery, dotationVariant } from '../dotation/query.js';
+import type { DotationOptions } from '../../dotation/build.js';
 
 const zipContent = { 'application/zip': { schema: z.string().openapi({ format: 'binary' }) } };
 
@@ -56,23 +58,24 @@ export function registerPackRoutes(app: App, deps: AppDeps): void {
   for (const t of TERRITORIES) {
     const params = z.object({ [t.param]: z.string().openapi({ param: { name: t.param, in: 'path' }, example: t.example }) });
     /** The aggregated dotation, built once per (release, territory) and kept rendered. */
-    const aggregated = async (c: Context<AppEnv>, code: string): Promise<CachedBody> => {
+    const aggregated = async (c: Context<AppEnv>, code: string, options: DotationOptions = {}): Promise<CachedBody> => {
       const release = c.get('release')!;
       const territory = territoryOf(release.referential, t.kind, code);
       const cache = responseCache(deps);
-      const key = cacheKey(release.id, `${t.kind}:${territory.code}`, 'dotation.json');
+      const key = cacheKey(release.id, `${t.kind}:${territory.code}`, `dotation${dotationVariant(options)}.json`);
       return cache.get(key) ?? await cache.getOrBuild(key, async () =>
-        new CachedBody(JSON.stringify(await territoryDotation(deps.store, deps.registry, release, territory)), 'application/json'));
+        new CachedBody(JSON.stringify(await territoryDotation(deps.store, deps.registry, release, territory, options)), 'application/json'));
     };
 
     app.openapi(createRoute({
       method: 'get', path: `${t.prefix}/{${t.param}}/dotation`, tags: ['Dotation'],
       summary: `La dotation agrégée d'${t.label}`,
       description: 'Chaque jeu agrégé à partir des communes membres, champ par champ, avec la méthode déclarée par le jeu à côté de chaque valeur (somme, moyenne pondérée par la population légale, ou non agrégeable) et le nombre de communes couvertes.',
-      request: { params },
+      request: { params, query: dotationQuery },
       responses: { 200: { description: 'Indicateurs agrégés', content: { 'application/json': { schema: territoryDotationSchema } } }, ...problemResponses },
     }), async (c) => {
-      const body = await aggregated(c, (c.req.valid('param') as Record<string, string>)[t.param]);
+      const code = (c.req.valid('param') as Record<string, string>)[t.param];
+      const body = await aggregated(c, code, dotationOptions(c.req.valid('query') as { detail?: string; datasets?: string }, deps.registry));
       return respondCached(c, body) as never;
     });
 
