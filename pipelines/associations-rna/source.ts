@@ -30,7 +30,10 @@ const pipeline: SourcePipeline = {
     if (!files.length) throw new SourceError(id, ctx.files.join(', '), 'aucun fichier CSV du RNA parmi les entrées');
     await stageCodeMap(ctx.duckdb, codeMappings(ctx.referential, REJECT_SPLIT), 'rna_code_map');
     await stageScope(ctx.duckdb, ctx.scope);
-    const placeholders = { files: `[${files.map(sqlString).join(', ')}]`, columns: `{${HEADER.map((h) => `'${h}': 'VARCHAR'`).join(', ')}}`, plm: plmValues(ctx.referential) };
+    const list = id.endsWith('-liste');
+    const texts = list ? "CASE WHEN position = 'A' THEN titre END AS titre, CASE WHEN position = 'A' THEN objet END AS objet, siteweb" : 'NULL AS titre, NULL AS objet, NULL AS siteweb';
+    const placeholders = { texts, files: `[${files.map(sqlString).join(', ')}]`, columns: `{${HEADER.map((h) => `'${h}': 'VARCHAR'`).join(', ')}}`, plm: plmValues(ctx.referential) };
+    ctx.progress.update('lecture DuckDB', 0);
     const staged = await runSqlScript(ctx.duckdb, sections('read', 'checks'), {
       placeholders, mapError: (e) => {
         const { line, file, message } = parseDuckdbCsvError(e);
@@ -53,7 +56,6 @@ const pipeline: SourcePipeline = {
     ctx.report.note('lignesRecodees', Number(totals.recodees));
     ctx.report.note('fichiers', Object.entries(encodings).map(([e, n]) => `${n} en ${e}`).join(', '));
     const sourceCodes = new Map(placed.get('sources')!.map((r) => [String(r.code), (r.codes as string[]).map(String)]));
-    const list = id.endsWith('-liste');
     const stream = async function* () {
       try {
         const rows = (await ctx.duckdb.stream(fillSql(SQL.get(list ? 'list' : 'counts')!, placeholders))).yieldRowObjectJs();

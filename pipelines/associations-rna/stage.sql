@@ -2,11 +2,14 @@
 -- column declared as text: nothing sniffed, codes keep their zeros and `2A`.
 -- Quoting is loose in the producer's files (`LES "AMIS" DE` unquoted): strict_mode off.
 -- {{files}} is the list of files, {{columns}} the declared header, {{plm}} the
--- arrondissements municipaux as VALUES (arrondissement, commune).
+-- arrondissements municipaux as VALUES (arrondissement, commune), {{texts}} the text
+-- columns kept for the list (`titre, objet, siteweb`) or NULLs for the counts: only the
+-- columns used are kept in memory (a national file holds 2 million rows of long objets).
 
 -- name: read
 CREATE OR REPLACE TEMP TABLE rna_brut AS
-SELECT * FROM read_csv({{files}}, header = true, auto_detect = false, delim = ';', quote = '"', escape = '"',
+SELECT filename, id, adrs_codeinsee, position, date_creat, objet_social1, {{texts}}
+FROM read_csv({{files}}, header = true, auto_detect = false, delim = ';', quote = '"', escape = '"',
   strict_mode = false, null_padding = false, filename = true, columns = {{columns}});
 
 -- name: checks
@@ -18,7 +21,8 @@ FROM rna_brut WHERE in_scope(coalesce(adrs_codeinsee, ''));
 
 -- name: keyed
 -- Each row on today's commune (code map of the COG: current codes, déléguées, retired codes), or its reason.
-CREATE OR REPLACE TEMP TABLE rna AS
+-- Views, not copies: each query below joins again, which costs less than holding the rows twice.
+CREATE OR REPLACE TEMP VIEW rna AS
 SELECT b.*, m.commune,
   CASE WHEN m.commune IS NOT NULL THEN NULL
        WHEN m.motif IS NOT NULL THEN m.motif
@@ -26,7 +30,6 @@ SELECT b.*, m.commune,
        ELSE 'code commune absent ou mal formé' END AS motif
 FROM rna_brut b LEFT JOIN rna_code_map m ON m.code_source = b.adrs_codeinsee
 WHERE in_scope(coalesce(b.adrs_codeinsee, ''));
-DROP TABLE rna_brut;
 
 -- name: accounting
 SELECT count(*) AS lues, count(commune) AS projetees,
@@ -39,12 +42,11 @@ SELECT motif, count(*) AS n FROM rna WHERE commune IS NULL GROUP BY motif ORDER 
 
 -- name: placed
 -- Arrondissements municipaux are kept and also counted in Paris, Lyon, Marseille.
-CREATE OR REPLACE TEMP TABLE rna_place AS
+CREATE OR REPLACE TEMP VIEW rna_place AS
 SELECT commune AS code, id, titre, objet, date_creat, siteweb, objet_social1, adrs_codeinsee, position FROM rna WHERE commune IS NOT NULL
 UNION ALL
 SELECT p.commune AS code, id, titre, objet, date_creat, siteweb, objet_social1, adrs_codeinsee, position
 FROM rna r JOIN (VALUES {{plm}}) AS p(arrondissement, commune) ON p.arrondissement = r.commune;
-DROP TABLE rna;
 
 -- name: sources
 -- Communes whose rows came under other codes (pre-merger codes, arrondissements): the codes summed.
@@ -63,6 +65,6 @@ ORDER BY code, indicateur, modalite;
 SELECT code, id, titre, objet, date_creat, siteweb, objet_social1, adrs_codeinsee FROM rna_place WHERE position = 'A' ORDER BY code, id;
 
 -- name: cleanup
+DROP VIEW IF EXISTS rna_place;
+DROP VIEW IF EXISTS rna;
 DROP TABLE IF EXISTS rna_brut;
-DROP TABLE IF EXISTS rna;
-DROP TABLE IF EXISTS rna_place;
