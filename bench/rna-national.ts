@@ -7,7 +7,8 @@
  *    producer's layout (39 columns, `;`, latin-1, LF): `--rows` associations over the
  *    real communes in proportion to population (arrondissements for Paris, Lyon,
  *    Marseille), positions A/D/S/R, some fields quoted, quotes inside unquoted
- *    titles (loose quoting), objets over two lines, accents in latin-1. No byte
+ *    titles (loose quoting), objets over two lines, accents in latin-1; creation years lean
+ *    to recent decades and themes to a few common codes, as in a real register. No byte
  *    0x80–0x9F: DuckDB's own latin-1 reader, the floor, refuses them.
  * 2. In a fresh child process (peak RSS is the ingestion's own):
  *    - the floor: DuckDB's bare `count(*)` over the same files (latin-1, same options);
@@ -75,11 +76,13 @@ async function generate(): Promise<void> {
         const r = random();
         const position = r < 0.72 ? 'A' : r < 0.95 ? 'D' : r < 0.99 ? 'S' : 'R';
         if (position === 'A') actives[code] = (actives[code] ?? 0) + 1;
-        const year = 1901 + Math.floor(random() * 125);
+        // Creations lean to recent decades, themes to a few common codes (about 250 in use, Zipf-like).
+        const year = 2026 - Math.floor(125 * random() ** 2);
         const date = `${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
         const titre = random() < 0.03 ? `LES "${words(1).toUpperCase()}" ${words(2).toUpperCase()}` : words(4).toUpperCase();
         const objet = random() < 0.01 ? `"${words(12)};\n${words(10)}"` : random() < 0.2 ? `"${words(25)}"` : words(18);
-        const theme = `0${String(Math.floor(random() * 40)).padStart(2, '0')}0${String(Math.floor(random() * 40)).padStart(2, '0')}`;
+        const rank = Math.floor(250 ** random());
+        const theme = `0${String(1 + (rank % 40)).padStart(2, '0')}0${String(Math.floor(rank / 40) * 5).padStart(2, '0')}`;
         const fields = [`W${String(++id).padStart(9, '0')}`, '', '', '', `${dep}1P`, date, date, date, position === 'D' ? '2020-01-01' : '0001-01-01', 'D', 'S',
           titre, titre.slice(0, 30), objet, theme, '000000', '', String(1 + Math.floor(random() * 80)), '', 'RUE', words(2), '_', code, '00000', 'COMMUNE',
           '', '', '', '', '', '', '', 'FRANCE', 'PM', random() < 0.1 ? 'www.exemple.fr' : '', '0', '', position, `${date} 12:00:00`];
@@ -112,13 +115,15 @@ async function ingest(): Promise<void> {
   const source = loadRegistry(join(root, 'data-sources.yaml')).find((s) => s.id === (values.list ? 'associations-rna-liste' : 'associations-rna'))!;
   const stats = { read: 0, projected: 0, rejected: 0 };
   const workDir = mkdtempSync(join(tmpdir(), 'rna-bench-'));
+  // The COG is the framework's, built before the source runs: not on the source's clock.
+  const cog = referential();
   const phases: [string, number][] = [];
   let phase = 'encodage des fichiers';
   let phaseStart = performance.now();
   t = performance.now();
   const cpuStart = process.cpuUsage();
   const output = await pipeline.run({
-    source, files, duckdb, referential: referential(), scope: new DepartementScope([]), workDir, dataset: async () => undefined,
+    source, files, duckdb, referential: cog, scope: new DepartementScope([]), workDir, dataset: async () => undefined,
     report: { read: (n = 1) => { stats.read += n; }, projected: (n = 1) => { stats.projected += n; }, rejected: (_r, n = 1) => { stats.rejected += n; }, note: () => {} },
     progress: {
       update(next) {

@@ -76,17 +76,20 @@ export async function* byCommune<R extends { code: string }>(chunks: AsyncIterab
 /** One commune's counts: the long table (CSV, aggregated upwards by `indicateur` × `modalite`) and its summary. */
 export function countRecord(code: string, rows: CountRow[], sourceCodes?: string[]): CommuneRecord {
   const couverture = coverage(code);
-  const table: Record<string, Scalar>[] = rows.map((r) => ({
-    indicateur: r.indicateur, modalite: r.modalite,
-    libelle: null,
-    associations: Number(r.associations), couverture,
-  }));
-  const of = (indicateur: CountRow['indicateur']) => rows.filter((r) => r.indicateur === indicateur);
+  const table: Record<string, Scalar>[] = [];
+  const creationsParAnnee: Record<string, number> = {};
+  const activesParTheme: Record<string, number> = {};
+  let actives = 0;
+  // One pass: a national run builds about a million of these rows.
+  for (const r of rows) {
+    const associations = Number(r.associations);
+    table.push({ indicateur: r.indicateur, modalite: r.modalite, libelle: null, associations, couverture });
+    if (r.indicateur === 'actives') actives = associations;
+    else if (r.indicateur === 'creations') creationsParAnnee[r.modalite] = associations;
+    else activesParTheme[r.modalite] = associations;
+  }
   const data: Record<string, unknown> = {
-    actives: Number(of('actives')[0]?.associations ?? 0),
-    creationsParAnnee: Object.fromEntries(of('creations').map((r) => [r.modalite, Number(r.associations)])),
-    activesParTheme: Object.fromEntries(of('themes').map((r) => [r.modalite, Number(r.associations)])),
-    couverture,
+    actives, creationsParAnnee, activesParTheme, couverture,
     ...(couverture === PARTIAL_COVERAGE ? { partiel: true } : {}),
     ...(sourceCodes ? { codesSommes: sourceCodes } : {}),
   };
