@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type TestHttpServer } from '../../tests/helpers/http-server.js';
 import { fetchPerKey, keyedRequests, type KeyedAnswer } from './keyed-fetch.js';
 import { FetchError } from './fetch-http.js';
+import { sourceFiles } from './inputs.js';
+import { registryEntry } from '../../tests/helpers/run-pipeline.js';
 
 let server: TestHttpServer;
 const keyOf = (url?: string) => new URL(url ?? '/', 'http://x').searchParams.get('insee') ?? '';
@@ -92,5 +94,16 @@ describe('fetchPerKey', () => {
     await expect(fetchPerKey(bad, keyedRequests(bad, 'commune', ['1']), options())).rejects.toBeInstanceOf(FetchError);
     const elsewhere = 'https://apicarto.ign.fr/api/gpu/municipality?insee={commune}';
     await expect(fetchPerKey(elsewhere, keyedRequests(elsewhere, 'commune', ['1']), options())).rejects.toThrow(/hôte « apicarto.ign.fr »/);
+  });
+
+  it('is the fetch step of a registry source whose URLs hold {commune} and {epci}: one bundle per URL, the rate from the registry', async () => {
+    const def = { ...registryEntry('documents-urbanisme'), urls: [server.url('/ok?insee={commune}'), server.url('/ok?insee={epci}')], requetesParSeconde: 50 };
+    const plan = {
+      departements: [], projectRoot: '.', allDepartements: () => [], apiKeys: () => ({ commune: ['35238', '35001'], epci: ['243500139'] }),
+      fetch: { ...options(), maxBytes: 1e6 },
+    };
+    const { files } = await sourceFiles(def, plan, { update() {} });
+    expect(files.map((f) => lines(f.path).map((a) => a.cle))).toEqual([['35238', '35001'], ['243500139']]);
+    expect(files[0].url).toBe(def.urls[0]);
   });
 });

@@ -77,13 +77,20 @@ export async function fetchPerKey(template: string, requests: { key: string; url
   let done = 0;
   let requested = 0;
   const queue = [...requests];
+  let failed = false;
   const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
+    // After a failure the other workers stop taking keys: what is cached stays for the next run.
+    for (let next = queue.shift(); next && !failed; next = queue.shift()) {
       const path = pathOf(next.url);
-      if (!(await fresh(path, next.url, options.maxAgeDays))) {
-        const answer = await withRetries(next.url, options, limiter, () => ask(next!, options));
-        await writeAtomically(path, JSON.stringify(answer));
-        requested++;
+      try {
+        if (!(await fresh(path, next.url, options.maxAgeDays))) {
+          const answer = await withRetries(next.url, options, limiter, () => ask(next!, options));
+          await writeAtomically(path, JSON.stringify(answer));
+          requested++;
+        }
+      } catch (error) {
+        failed = true;
+        throw error;
       }
       options.onProgress?.(++done, requests.length);
     }
