@@ -22,6 +22,7 @@ export type DetectedEncoding = 'ascii' | 'utf-8' | 'windows-1252';
 interface Evidence { utf8?: { line: number }; invalid?: { line: number; column: number } }
 
 const NEWLINE = 0x0a;
+const UTF8_SEQUENCE = /[\xc2-\xf4][\x80-\xbf]/;
 
 /** The encoding of `path`; `name` is the file as shown in errors. */
 export async function detectEncoding(sourceId: string, path: string, name = path): Promise<DetectedEncoding> {
@@ -33,19 +34,30 @@ export async function detectEncoding(sourceId: string, path: string, name = path
     if (isUtf8(bytes)) evidence.utf8 ??= { line };
     else evidence.invalid ??= { line, column: firstInvalidByte(bytes) + 1 };
   };
+  /** Classifies every line of `bytes` (complete lines), stopping once both kinds are seen. */
+  const perLine = (bytes: Buffer, from: number) => {
+    let start = 0;
+    line = from;
+    for (let end = bytes.indexOf(NEWLINE); end >= 0 && !(evidence.utf8 && evidence.invalid); end = bytes.indexOf(NEWLINE, start)) {
+      classify(bytes.subarray(start, end));
+      line++;
+      start = end + 1;
+    }
+  };
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const lastNewline = bytes.lastIndexOf(NEWLINE);
     if (lastNewline < 0) { carry = bytes; continue; }
     const complete = bytes.subarray(0, lastNewline + 1);
     carry = Buffer.from(bytes.subarray(lastNewline + 1));
-    if (isAscii(complete)) { line += countNewlines(complete); continue; }
-    let start = 0;
-    for (let end = complete.indexOf(NEWLINE); end >= 0; end = complete.indexOf(NEWLINE, start)) {
-      classify(complete.subarray(start, end));
-      line++;
-      start = end + 1;
-    }
+    const first = line;
+    const after = first + countNewlines(complete);
+    if (isAscii(complete)) { line = after; continue; }
+    // Line by line only where it can tell something new: the first lines of each kind. A chunk that is not
+    // UTF-8 can hold a line that is only if it has a UTF-8 sequence (a lead byte then a continuation byte).
+    const valid = isUtf8(complete);
+    if ((valid && !evidence.utf8) || (!valid && (!evidence.invalid || (!evidence.utf8 && UTF8_SEQUENCE.test(complete.toString('latin1')))))) perLine(complete, first);
+    line = after;
     if (evidence.utf8 && evidence.invalid) break;
   }
   if (!(evidence.utf8 && evidence.invalid) && carry.length) classify(carry);
