@@ -90,7 +90,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_RETRIES = 4;
 const DEFAULT_BACKOFF_MS = 1_000;
 const MAX_REDIRECTS = 10;
-const USER_AGENT = 'dotation (ingestion de données ouvertes nationales)';
+export const USER_AGENT = 'dotation (ingestion de données ouvertes nationales)';
 
 /** Downloads `url` into the cache (or reuses the cached copy) and returns where it is. */
 export async function fetchToCache(url: string, options: FetchOptions): Promise<FetchedFile> {
@@ -356,7 +356,7 @@ function toFetched(paths: CachePaths, entry: CacheEntry, fromCache: boolean): Fe
  * The URL as a string if it is http(s) and its host is allow-listed; `asked`
  * is the URL the caller gave, named in the error.
  */
-function allowedUrl(candidate: string, asked: string, allowedHosts: string[]): string {
+export function allowedUrl(candidate: string, asked: string, allowedHosts: string[]): string {
   let parsed: URL;
   try {
     parsed = new URL(candidate);

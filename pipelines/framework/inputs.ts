@@ -8,6 +8,20 @@ import type { ScopeKind } from './scope.js';
 import { fetchToCache, resolveInput, type FetchOptions, type FetchedFile } from './fetch.js';
 import type { SourceDefinition } from '../../src/contract/registry.js';
 import type { Progress } from './types.js';
+import type { Referential } from '../../src/domain/referential.js';
+import type { DepartementScope } from './scope.js';
+import { fetchPerKey, keyedRequests } from './keyed-fetch.js';
+
+/** Placeholders of a registry URL that make it an API called once per key (keyed-fetch.ts). */
+const KEY_PLACEHOLDER = /\{(commune|epci)\}/;
+export type ApiKeys = Record<'commune' | 'epci', string[]>;
+
+/** The keys of a run: current communes in scope, and EPCI (SIREN) with at least one member in scope. */
+export function apiKeys(referential: Referential, scope: DepartementScope): ApiKeys {
+  const commune = [...referential.communes()].map((c) => c.code).filter((c) => scope.includes(c));
+  const epci = [...referential.epci.values()].filter((e) => e.membres.some((m) => scope.includes(m))).map((e) => e.code).sort();
+  return { commune, epci };
+}
 
 export interface InputPlan {
   inputs?: Map<string, string[]>;
@@ -17,6 +31,8 @@ export interface InputPlan {
   fetch: FetchOptions;
   /** Every département of the COG, for per-département sources ingested nationally. */
   allDepartements: () => string[];
+  /** Keys of the APIs called per commune or per EPCI, for this run's scope. */
+  apiKeys: () => ApiKeys;
 }
 
 export function allowedHosts(registry: SourceDefinition[], inputs?: Map<string, string[]>): string[] {
@@ -41,6 +57,15 @@ export async function sourceFiles(def: SourceDefinition, plan: InputPlan, progre
     : [u]));
   const files: FetchedFile[] = [];
   for (const url of urls) {
+    const placeholder = KEY_PLACEHOLDER.exec(url)?.[1] as keyof ApiKeys | undefined;
+    if (placeholder) {
+      const requests = keyedRequests(url, placeholder, plan.apiKeys()[placeholder]);
+      const { file } = await fetchPerKey(url, requests, {
+        ...plan.fetch, ratePerSecond: def.requetesParSeconde, onProgress: (done, total) => progress.update(`appels ${new URL(url).pathname}`, done, total),
+      });
+      files.push(file);
+      continue;
+    }
     files.push(await fetchToCache(url, {
       ...plan.fetch,
       maxBytes: def.tailleMax,

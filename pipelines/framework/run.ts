@@ -14,7 +14,7 @@ import { DepartementScope, type ScopeKind } from './scope.js';
 import { checkAccounting, checkRowCount, communeKeyCheck } from './checks.js';
 import { openDuckDb } from './duckdb.js';
 import type { FetchOptions, FetchedFile } from './fetch.js';
-import { allowedHosts, sourceFiles, type InputPlan } from './inputs.js';
+import { allowedHosts, apiKeys, sourceFiles, type InputPlan } from './inputs.js';
 import { completeLoad, createLoad, discardLoad, loadCommuneRecords, readCommuneRecords } from './load.js';
 import type { Provenance, SourceStats } from '../../src/contract/release.js';
 import { createProgress, type ProgressFactory } from './progress.js';
@@ -127,6 +127,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     projectRoot: options.projectRoot,
     fetch: { cacheDir: options.cacheDir, allowedHosts: allowedHosts(registry, options.inputs), maxBytes: 20 * 1024 ** 3, ...options.fetch },
     allDepartements: () => [...referential!.departements.keys()],
+    apiKeys: () => apiKeys(referential!, scope!),
   };
 
   const referentialStep: Step = {

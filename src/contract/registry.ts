@@ -40,6 +40,8 @@ export const sourceDefinitionSchema = z
     echantillonIllustratif: z.boolean().default(false),
     /** Rows expected in the bundled excerpt (the row-count gate when ingesting the sample). */
     lignesEchantillon: z.object({ min: z.number().int().nonnegative(), max: z.number().int().positive() }),
+    /** Sources whose URLs hold `{commune}` or `{epci}` (an API called once per key): requests a second, retries included (default 10). */
+    requetesParSeconde: z.number().positive().max(100).optional(),
     /** Upper bound of a download, in bytes. */
     tailleMax: z.number().int().positive().default(20 * 1024 ** 3),
     theme: z.string().optional(),

@@ -39,6 +39,8 @@
     sites: { ids: ['arcep-sites'] },
     permis: { ids: ['sitadel'] },
     marches: { ids: ['marches-publics-decp'] },
+    associations: { ids: ['associations-rna'] },
+    urbanisme: { ids: ['documents-urbanisme'] },
   };
 
   function known(byId, datasets, key) {
@@ -237,6 +239,27 @@
     return figure('qpv', 'Quartiers prioritaires (QPV)', ds, { value: d.nombreQpv, display: U.number(d.nombreQpv), unit: d.nombreQpv > 1 ? 'quartiers' : 'quartier', detail: detail.join(' · ') || null });
   }
 
+  /** Active associations (RNA); in Alsace-Moselle the figure says it is partial (droit local associations are not in the RNA). */
+  function associationsFigure(k) {
+    var ds = k.associations;
+    if (!isAvailable(ds) || !ds.donnees || typeof ds.donnees.actives !== 'number') return unavailable('associations', 'Associations actives', ds, 'RNA');
+    var d = ds.donnees;
+    var years = Object.keys(d.creationsParAnnee || {}).sort();
+    var last = years[years.length - 1];
+    var detail = [];
+    if (last) detail.push('dernière année de création : ' + last + ' (' + U.number(d.creationsParAnnee[last]) + ')');
+    if (d.partiel) detail.push('chiffre partiel : les associations de droit local d’Alsace-Moselle ne sont pas dans le RNA');
+    return figure('associations', 'Associations actives', ds, { value: d.actives, display: U.number(d.actives), unit: 'associations', detail: detail.join(' · ') || null });
+  }
+
+  /** The planning document that applies, in words (PLUi of the EPCI, PLU, carte communale, POS, RNU) and since when. */
+  function urbanismeFigure(k) {
+    var ds = k.urbanisme;
+    if (!isAvailable(ds) || !ds.donnees || !ds.donnees.enClair) return unavailable('urbanisme', 'Document d’urbanisme', ds, 'Géoportail de l’Urbanisme');
+    var d = ds.donnees;
+    return figure('urbanisme', 'Document d’urbanisme', ds, { value: d.document, display: d.document || 'aucun', detail: d.enClair });
+  }
+
   function areaFigure(k) {
     var ds = k.contour;
     var km2 = isAvailable(ds) && ds.donnees && ds.donnees.surface ? ds.donnees.surface.km2 : null;
@@ -303,7 +326,7 @@
       byId: byId,
       known: k,
       headline: [populationFigure(dotation.commune, k), addressesFigure(k), coverageFigure(k), electionFigure(election, datasets)],
-      more: [qpvFigure(k), areaFigure(k)].concat(inseeFigures(k)),
+      more: [qpvFigure(k), areaFigure(k), associationsFigure(k), urbanismeFigure(k)].concat(inseeFigures(k)),
       election: election,
       housing: series(insee, [['residencesPrincipales', 'Résidences principales'], ['residencesSecondaires', 'Résidences secondaires et occasionnelles'], ['logementsVacants', 'Logements vacants']]),
       establishments: series(insee, [['etablissementsAgriculture', 'Agriculture'], ['etablissementsIndustrie', 'Industrie'], ['etablissementsConstruction', 'Construction'], ['etablissementsCommerceServices', 'Commerce, transports, services'], ['etablissementsAdministration', 'Administration, enseignement, santé']]),

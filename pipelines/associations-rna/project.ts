@@ -1,0 +1,106 @@
+/**
+ * Associations of the RNA (Waldec) per commune: counts (active, created per
+ * year, active per Waldec theme) and the list of active associations. Pure:
+ * rows already placed on today's communes by stage.sql, sorted by commune,
+ * in; one record per commune out. Arrondissements of Paris, Lyon and
+ * Marseille keep their own records and are also counted in their commune.
+ */
+import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
+import type { Referential } from '../../src/domain/referential.js';
+
+/** The Waldec files' header, exactly (sources-wave2 §5). */
+export const HEADER = ['id', 'id_ex', 'siret', 'rup_mi', 'gestion', 'date_creat', 'date_decla', 'date_publi', 'date_disso', 'nature', 'groupement',
+  'titre', 'titre_court', 'objet', 'objet_social1', 'objet_social2', 'adrs_complement', 'adrs_numvoie', 'adrs_repetition', 'adrs_typevoie',
+  'adrs_libvoie', 'adrs_distrib', 'adrs_codeinsee', 'adrs_codepostal', 'adrs_libcommune', 'adrg_declarant', 'adrg_complemid', 'adrg_complemgeo',
+  'adrg_libvoie', 'adrg_distrib', 'adrg_codepostal', 'adrg_achemine', 'adrg_pays', 'dir_civilite', 'siteweb', 'publiweb', 'observation', 'position', 'maj_time'];
+
+/** What a value must look like, checked in SQL (stage.sql `checks`) and, to name the line, on the record. */
+export const VALUE_CHECKS = {
+  position: { column: 'position', bad: (v: string) => !['A', 'D', 'S', 'R'].includes(v), expected: 'A, D, S ou R' },
+  date_creat: { column: 'date_creat', bad: (v: string) => v !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(v), expected: 'une date AAAA-MM-JJ' },
+};
+
+/** The arrondissements municipaux and their commune, as SQL VALUES for the roll-up (stage.sql `placed`). */
+export function plmValues(referential: Referential): string {
+  const quote = (s: string) => `'${s}'`;
+  return [...referential.communesAndArrondissements()].filter((c) => referential.plmParent(c.code))
+    .map((c) => `(${quote(c.code)}, ${quote(referential.plmParent(c.code)!)})`).join(', ');
+}
+
+/** Alsace-Moselle: associations de droit local (registres des tribunaux) are not in the RNA. */
+export const DROIT_LOCAL_DEPARTEMENTS = ['57', '67', '68'];
+export const PARTIAL_COVERAGE = 'partielle : associations de droit local d\'Alsace-Moselle absentes du RNA';
+export const FULL_COVERAGE = 'complète';
+
+export const COUNT_FIELDS: FieldSchema[] = [
+  { name: 'indicateur', type: 'string', description: 'actives (position A), creations (par année de date_creat, fiches supprimées exclues) ou themes (actives par code objet_social1)', aggregation: 'key' },
+  { name: 'modalite', type: 'string', description: 'Année de création (creations), code de thème Waldec objet_social1 (themes, 000000 = non renseigné), vide (actives)', aggregation: 'key' },
+  { name: 'libelle', type: 'string', description: 'Libellé du thème dans la nomenclature Waldec (vide quand la nomenclature n\'a pas été fournie)' },
+  { name: 'associations', type: 'integer', description: 'Nombre d\'associations', unit: 'associations', aggregation: 'sum' },
+  { name: 'couverture', type: 'string', description: `${FULL_COVERAGE}, ou ${PARTIAL_COVERAGE} (départements 57, 67, 68)` },
+];
+
+export const LIST_FIELDS: FieldSchema[] = [
+  { name: 'id', type: 'string', description: 'Numéro RNA (W…), clé de l\'association' },
+  { name: 'titre', type: 'string', description: 'Nom de l\'association' },
+  { name: 'objet', type: 'string', description: 'Objet déclaré' },
+  { name: 'dateCreation', type: 'date', description: 'Date de création (date_creat)' },
+  { name: 'siteWeb', type: 'string', description: 'Site internet déclaré' },
+  { name: 'theme', type: 'string', description: 'Code de thème Waldec (objet_social1)' },
+  { name: 'codeCommuneRna', type: 'string', description: 'Code commune du siège tel qu\'écrit dans le RNA (avant recodage, arrondissement pour Paris, Lyon, Marseille)' },
+];
+
+/** `associations` is a DuckDB count (bigint). */
+export interface CountRow { code: string; indicateur: 'actives' | 'creations' | 'themes'; modalite: string; associations: number | bigint }
+export interface ListRow { code: string; id: string; titre: string | null; objet: string | null; date_creat: string | null; siteweb: string | null; objet_social1: string | null; adrs_codeinsee: string }
+
+const coverage = (code: string) => (DROIT_LOCAL_DEPARTEMENTS.includes(code.slice(0, 2)) ? PARTIAL_COVERAGE : FULL_COVERAGE);
+
+/** Consecutive rows of the same `code` (the input is sorted by code), from chunks of rows. */
+export async function* byCommune<R extends { code: string }>(chunks: AsyncIterable<R[]>): AsyncIterable<[string, R[]]> {
+  let code: string | undefined;
+  let group: R[] = [];
+  for await (const chunk of chunks) {
+    for (const row of chunk) {
+      if (row.code !== code) {
+        if (code !== undefined) yield [code, group];
+        code = row.code;
+        group = [];
+      }
+      group.push(row);
+    }
+  }
+  if (code !== undefined) yield [code, group];
+}
+
+/** One commune's counts: the long table (CSV, aggregated upwards by `indicateur` × `modalite`) and its summary. */
+export function countRecord(code: string, rows: CountRow[], sourceCodes?: string[]): CommuneRecord {
+  const couverture = coverage(code);
+  const table: Record<string, Scalar>[] = [];
+  const creationsParAnnee: Record<string, number> = {};
+  const activesParTheme: Record<string, number> = {};
+  let actives = 0;
+  // One pass: a national run builds about a million of these rows.
+  for (const r of rows) {
+    const associations = Number(r.associations);
+    table.push({ indicateur: r.indicateur, modalite: r.modalite, libelle: null, associations, couverture });
+    if (r.indicateur === 'actives') actives = associations;
+    else if (r.indicateur === 'creations') creationsParAnnee[r.modalite] = associations;
+    else activesParTheme[r.modalite] = associations;
+  }
+  const data: Record<string, unknown> = {
+    actives, creationsParAnnee, activesParTheme, couverture,
+    ...(couverture === PARTIAL_COVERAGE ? { partiel: true } : {}),
+    ...(sourceCodes ? { codesSommes: sourceCodes } : {}),
+  };
+  return { code, data, rows: table };
+}
+
+/** One commune's active associations, as published (public fields of legal entities only: no address, no officer). */
+export function listRecord(code: string, rows: ListRow[]): CommuneRecord {
+  const table = rows.map((r) => ({
+    id: r.id, titre: r.titre, objet: r.objet, dateCreation: r.date_creat, siteWeb: r.siteweb, theme: r.objet_social1, codeCommuneRna: r.adrs_codeinsee,
+  }));
+  const couverture = coverage(code);
+  return { code, data: { actives: table.length, couverture, ...(couverture === PARTIAL_COVERAGE ? { partiel: true } : {}) }, rows: table };
+}
