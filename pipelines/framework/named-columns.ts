@@ -10,7 +10,7 @@ import { readFirstLine } from './csv-header.js';
 import { firstBadCell, stageCsv, type CellCheck } from './staged-csv.js';
 
 export interface BoundHeader {
-  /** Every name of line 1, in order (a trailing delimiter gives a last empty name). */
+  /** Every name of line 1, in order; a trailing delimiter (Annuaire Santé) ends the line and names no column. */
   names: string[];
   /** Position of each declared name found (required ones always present). */
   index: Map<string, number>;
@@ -21,6 +21,7 @@ export async function bindHeader(
 ): Promise<BoundHeader> {
   const names = (await readFirstLine(file)).replace(/^\uFEFF/, '').replace(/\r$/, '').split(delimiter)
     .map((h) => h.trim().replace(/^"(.*)"$/, '$1'));
+  if (names.length > 1 && names.at(-1) === '') names.pop();
   const index = new Map<string, number>();
   for (const name of [...required, ...optional]) {
     const at = names.indexOf(name);
@@ -53,7 +54,7 @@ export interface NamedStage {
  * Appends the declared columns of one delimited file to `table` (created by
  * the first file): header bound by name, only those columns staged, cells
  * checked where the line is still known, then renamed. Every row must have
- * the header's number of fields (a trailing delimiter counts as one).
+ * the header's number of fields: one too many stops the read at its line.
  */
 export async function stageNamedColumns(duckdb: DuckDBConnection, sourceId: string, file: string, table: string, spec: NamedStage): Promise<void> {
   const names = Object.keys(spec.columns);

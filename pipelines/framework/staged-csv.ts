@@ -121,6 +121,16 @@ export function communeCodeCheck(col: number): CellCheck {
   };
 }
 
+/** A non-empty cell that does not match `pattern` (a whole-cell regular expression). */
+export function formatCheck(col: number, pattern: string, what: string): CellCheck {
+  return {
+    sql: `(NOT ${isBlank(col)} AND NOT regexp_full_match(trim(c${col}), ${sqlString(pattern)}))`,
+    column: col,
+    problem: `${what} mal formé`,
+    wording: (found) => `${what} mal formé « ${found} »`,
+  };
+}
+
 /** First offending row in file order, first failing check of that row → SourceError naming line and column. */
 export async function firstBadCell(
   duckdb: DuckDBConnection, sourceId: string, table: string, name: string, checks: CellCheck[], columnNames: string[],
