@@ -49,6 +49,11 @@ export const sourceDefinitionSchema = z
      * never stored, logged or recorded in provenance. Unset: the source is skipped, the release goes on.
      */
     jetonEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'nom de variable d\'environnement en majuscules (ex. ATMO_DATA_JETON)').optional(),
+    /**
+     * Largest share of rows a run may set aside before the file is taken as broken (default 5 %), for
+     * a producer whose rows often lack a usable commune (the reason is declared next to the value).
+     */
+    partRejeteeMax: z.number().min(0).max(1).optional(),
     /** Attribution the licence asks of reusers (ODbL), repeated in the pack's README. */
     attribution: z.string().min(3).optional(),
     /** Folder under pipelines/ holding the code (default: the id), so one pipeline can serve several files. */
