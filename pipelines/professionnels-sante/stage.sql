@@ -15,11 +15,12 @@ SELECT p.id_pp, p.code_profession, p.libelle_profession, p.code_sf,
        WHEN p.code_pays IS NOT NULL AND p.code_pays NOT IN ('99100', '99000') THEN 'site hors de France'
        WHEN p.code_postal IS NULL THEN 'ni code commune ni code postal'
        ELSE coalesce(cp.motif, CASE WHEN cp.code_postal IS NULL THEN 'code postal inconnu du COG' END) END AS motif,
-  p.code_commune IS NULL AND cp.commune IS NOT NULL AS par_code_postal
+  p.code_commune IS NULL AND (p.code_pays IS NULL OR p.code_pays IN ('99100', '99000')) AND cp.commune IS NOT NULL AS par_code_postal
 FROM ps p
 LEFT JOIN ps_code_map m ON m.code_source = p.code_commune
-LEFT JOIN ps_postal cp ON p.code_commune IS NULL AND cp.code_postal = p.code_postal
-WHERE in_scope(coalesce(m.commune, cp.commune, p.code_commune, p.code_postal, '99'));
+-- An equality join only (a hash join): the postal code is used for rows without commune code, in the CASEs above.
+LEFT JOIN ps_postal cp ON cp.code_postal = p.code_postal
+WHERE in_scope(coalesce(m.commune, CASE WHEN p.code_commune IS NULL THEN cp.commune END, p.code_commune, p.code_postal, '99'));
 
 -- name: target
 -- Attributed rows, once more under their city for an arrondissement (a person in two arrondissements counts once in Paris).
