@@ -35,3 +35,4 @@ ORDER BY coalesce(bpe_plm.parent, commune), commune, typequ;
 
 -- name: cleanup
 DROP TABLE IF EXISTS bpe_place;
+DROP TABLE IF EXISTS bpe;
