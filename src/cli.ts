@@ -55,6 +55,7 @@ async function runIngest(store: Store, config: Config, options: { sources: strin
       projectRoot: config.projectRoot, cacheDir: config.cacheDir, duckdbPath: config.duckdbPath,
     });
     printSummary(result, () => 'publiée');
+    for (const s of result.skipped) process.stderr.write(`${s.motif}.\n`);
     process.stderr.write(`Release ${result.releaseId} publiée.\n`);
     return result;
   } catch (error) {

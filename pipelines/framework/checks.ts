@@ -23,9 +23,10 @@ export function checkAccounting(def: SourceDefinition, stats: SourceStats, scope
     throw new GateError(def.id, 'bilan des lignes', `${stats.read} lues ≠ ${stats.projected} projetées + ${rejected} rejetées`);
   }
   // Bundled samples gather the awkward rows on purpose: a share measured on them means nothing.
-  if (scope !== 'sample' && stats.read > 0 && rejected / stats.read > MAX_REJECTED_SHARE) {
+  const max = def.partRejeteeMax ?? MAX_REJECTED_SHARE;
+  if (scope !== 'sample' && stats.read > 0 && rejected / stats.read > max) {
     const reasons = Object.entries(stats.rejected).map(([r, n]) => `${r}: ${n}`).join('; ');
-    throw new GateError(def.id, 'part de lignes valides', `${rejected} lignes rejetées sur ${stats.read} (> ${MAX_REJECTED_SHARE * 100} %) — ${reasons}`);
+    throw new GateError(def.id, 'part de lignes valides', `${rejected} lignes rejetées sur ${stats.read} (> ${max * 100} %) — ${reasons}`);
   }
 }
 

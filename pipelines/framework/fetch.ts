@@ -69,6 +69,11 @@ export interface FetchOptions {
   expectedSha256?: string;
   onProgress?: (received: number, total?: number) => void;
   fetchImpl?: typeof fetch;
+  /**
+   * Request headers a credential adds (framework/credentials.ts): sent to the
+   * URL's own host only, never to a redirect elsewhere, never cached or logged.
+   */
+  credentialHeaders?: Record<string, string>;
 }
 
 export interface FetchedFile {
@@ -219,8 +224,10 @@ function requestHeaders(cached: CacheEntry | undefined, ctx: AttemptContext): Re
 async function request(url: string, headers: Record<string, string>, options: FetchOptions, signal: AbortSignal) {
   const fetchImpl = options.fetchImpl ?? fetch;
   let current = url;
+  const origin = new URL(url).host;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const response = await fetchImpl(current, { headers, redirect: 'manual', signal });
+    const sent = new URL(current).host === origin ? { ...headers, ...options.credentialHeaders } : headers;
+    const response = await fetchImpl(current, { headers: sent, redirect: 'manual', signal });
     // A fetchImpl that follows redirects itself still has its final host checked.
     if (response.url && response.url !== current) allowedUrl(response.url, url, options.allowedHosts);
     if (!isRedirect(response.status)) return { response, finalUrl: response.url || current };

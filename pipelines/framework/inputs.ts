@@ -41,7 +41,14 @@ export function allowedHosts(registry: SourceDefinition[], inputs?: Map<string, 
   return [...new Set([...registry.flatMap((s) => s.urls), ...mirrors].map((u) => new URL(u).hostname))];
 }
 
-export async function sourceFiles(def: SourceDefinition, plan: InputPlan, progress: Progress): Promise<{ files: FetchedFile[]; scope: ScopeKind }> {
+/** Whether this run downloads `def` from its producer (not a sample, not --input, not the bundled package). */
+export function fetchesFromProducer(def: SourceDefinition, plan: InputPlan): boolean {
+  return !plan.inputs?.get(def.id)?.length && !plan.sample && def.format !== 'npm-package';
+}
+
+export async function sourceFiles(
+  def: SourceDefinition, plan: InputPlan, progress: Progress, credentialHeaders?: Record<string, string>,
+): Promise<{ files: FetchedFile[]; scope: ScopeKind }> {
   const partialOrNational: ScopeKind = plan.departements.length ? 'partial' : 'national';
   const given = plan.inputs?.get(def.id);
   if (given?.length) {
@@ -68,6 +75,7 @@ export async function sourceFiles(def: SourceDefinition, plan: InputPlan, progre
     }
     files.push(await fetchToCache(url, {
       ...plan.fetch,
+      credentialHeaders,
       maxBytes: def.tailleMax,
       expectedSha256: urls.length === 1 ? def.sha256 : undefined,
       onProgress: (received, total) => progress.update('téléchargement', received, total),

@@ -14,7 +14,8 @@ import { DepartementScope, type ScopeKind } from './scope.js';
 import { checkAccounting, checkRowCount, communeKeyCheck } from './checks.js';
 import { openDuckDb } from './duckdb.js';
 import type { FetchOptions, FetchedFile } from './fetch.js';
-import { allowedHosts, apiKeys, sourceFiles, type InputPlan } from './inputs.js';
+import { allowedHosts, apiKeys, fetchesFromProducer, sourceFiles, type InputPlan } from './inputs.js';
+import { credentialFor } from './credentials.js';
 import { completeLoad, createLoad, discardLoad, loadCommuneRecords, readCommuneRecords } from './load.js';
 import type { Provenance, SourceStats } from '../../src/contract/release.js';
 import { createProgress, type ProgressFactory } from './progress.js';
@@ -44,7 +45,9 @@ export interface IngestOptions {
 }
 
 export interface SourceSummary { source: string; loadId: number; millesime: string; stats: SourceStats; files: Provenance['files'] }
-export interface IngestResult { releaseId: string; sources: SourceSummary[] }
+/** A source left out of this run (its previous load, if any, keeps serving). */
+export interface SkippedSource { source: string; motif: string }
+export interface IngestResult { releaseId: string; sources: SourceSummary[]; skipped: SkippedSource[] }
 
 export class IngestError extends Error {
   constructor(message: string, readonly sources: SourceSummary[], options?: ErrorOptions) { super(message, options); }
@@ -118,6 +121,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const duck = await openDuckDb(options.duckdbPath ?? ':memory:');
   const workRoot = mkdtempSync(join(resolve(options.cacheDir, '..'), 'work-'));
   const done: SourceSummary[] = [];
+  const skipped: SkippedSource[] = [];
   const replaced = new Map<string, number>();
   const fresh = new Map<string, CommuneRecord[]>();
   const plan: InputPlan = {
@@ -181,8 +185,14 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     for (const step of steps) {
       const def = byId.get(step.id)!;
       const started = Date.now();
+      const credential = credentialFor(def, fetchesFromProducer(def, plan));
+      if ('skip' in credential) {
+        logger.warn({ source: step.id }, credential.skip);
+        skipped.push({ source: step.id, motif: credential.skip });
+        continue;
+      }
       const report = new StatsReport();
-      const { files, scope: kind } = await sourceFiles(def, plan, progress.forSource(step.id));
+      const { files, scope: kind } = await sourceFiles(def, plan, progress.forSource(step.id), credential.headers);
       const loadId = await createLoad(store, step.id, def.millesime);
       const summary: SourceSummary = { source: step.id, loadId, millesime: def.millesime, stats: report.stats, files: toProvenance(files, options.projectRoot).files };
       failed = summary;
@@ -209,7 +219,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       sample: Boolean(options.sample),
       departements,
     });
-    return { releaseId, sources: done };
+    return { releaseId, sources: done, skipped };
   } catch (error) {
     for (const loadId of replaced.values()) await discardLoad(store, loadId);
     throw new IngestError((error as Error).message, failed ? [...done, failed] : done, { cause: error });

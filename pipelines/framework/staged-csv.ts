@@ -50,6 +50,10 @@ export interface StageOptions {
   delimiter?: string;
   /** How a read error is worded (csvReadError). Default `error-line`. */
   errorDetail?: CsvErrorDetail;
+  /** Only these columns are kept (still named `c<i>`): a wide national file stages what the source reads. Default all. */
+  keep?: number[];
+  /** Quote character; `''` for producers that never quote (a `"` inside a name is then text). Default `"`. */
+  quote?: string;
 }
 
 /**
@@ -60,11 +64,12 @@ export async function stageCsv(
   duckdb: DuckDBConnection, sourceId: string, table: string, path: string, name: string, columnCount: number,
   options: StageOptions = {},
 ): Promise<void> {
-  const { nullPadding = true, delimiter = ';', errorDetail = 'error-line' } = options;
+  const { nullPadding = true, delimiter = ';', errorDetail = 'error-line', keep, quote = '"' } = options;
   const columns = structValue(Object.fromEntries(Array.from({ length: columnCount }, (_, i) => [`c${i}`, 'VARCHAR'])));
-  const read = `read_csv($path, delim=$delimiter, header=false, skip=1, auto_detect=false, quote='"', escape='"', null_padding=${nullPadding}, columns=$columns)`;
+  const read = `read_csv($path, delim=$delimiter, header=false, skip=1, auto_detect=false, quote=$quote, escape=$quote, null_padding=${nullPadding}, columns=$columns)`;
+  const select = keep ? keep.map((i) => `c${i}`).join(', ') : '*';
   try {
-    await duckdb.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${read}`, { path, delimiter, columns });
+    await duckdb.run(`CREATE OR REPLACE TABLE ${table} AS SELECT ${select} FROM ${read}`, { path, delimiter, columns, quote });
   } catch (e) {
     throw csvReadError(sourceId, name, e, errorDetail);
   }
@@ -113,6 +118,16 @@ export function communeCodeCheck(col: number): CellCheck {
     column: col,
     problem: 'code commune invalide',
     wording: (found) => `code commune invalide « ${found} »`,
+  };
+}
+
+/** A non-empty cell that does not match `pattern` (a whole-cell regular expression). */
+export function formatCheck(col: number, pattern: string, what: string): CellCheck {
+  return {
+    sql: `(NOT ${isBlank(col)} AND NOT regexp_full_match(trim(c${col}), ${sqlString(pattern)}))`,
+    column: col,
+    problem: `${what} mal formé`,
+    wording: (found) => `${what} mal formé « ${found} »`,
   };
 }
 

@@ -45,6 +45,19 @@ export const sourceDefinitionSchema = z
     /** Upper bound of a download, in bytes. */
     tailleMax: z.number().int().positive().default(20 * 1024 ** 3),
     theme: z.string().optional(),
+    /**
+     * NAME of the environment variable holding the producer's access token, for sources whose download
+     * needs an account (never the token itself). Read at fetch time and sent as `Authorization: Bearer`;
+     * never stored, logged or recorded in provenance. Unset: the source is skipped, the release goes on.
+     */
+    jetonEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'nom de variable d\'environnement en majuscules (ex. ATMO_DATA_JETON)').optional(),
+    /**
+     * Largest share of rows a run may set aside before the file is taken as broken (default 5 %), for
+     * a producer whose rows often lack a usable commune (the reason is declared next to the value).
+     */
+    partRejeteeMax: z.number().min(0).max(1).optional(),
+    /** Attribution the licence asks of reusers (ODbL), repeated in the pack's README. */
+    attribution: z.string().min(3).optional(),
     /** Folder under pipelines/ holding the code (default: the id), so one pipeline can serve several files. */
     pipeline: z.string().regex(/^[a-z0-9-]+$/).optional(),
   })

@@ -149,6 +149,21 @@ function datasetSection(ds: PackDataset): string[] {
   ];
 }
 
+/**
+ * ODbL datasets named with their attribution: whoever republishes them must
+ * keep the licence and share a derived database under the same terms.
+ */
+function shareAlike(plan: PackPlan): string[] {
+  const odbl = plan.datasets.filter((ds) => ds.def.licence.id === 'odbl-1.0');
+  if (!odbl.length) return [];
+  return [
+    'Jeux sous licence ODbL (Open Database License) : les republier, c\'est garder la licence, citer l\'attribution ci-dessous et partager à l\'identique toute base de données qui en dérive.',
+    '',
+    ...odbl.map((ds) => `- ${ds.def.titre} (\`${ds.def.id}\`) : ${ds.def.attribution ?? ds.def.producteur}`),
+    '',
+  ];
+}
+
 export function readme(plan: PackPlan): string {
   const licences = licencesOf(plan);
   const lines = [
@@ -162,6 +177,7 @@ export function readme(plan: PackPlan): string {
     '',
     ...licences.map(({ id, def }) => `- ${def.nom} : \`${LICENCE_FILES[id]}\` (${def.url})`),
     '',
+    ...shareAlike(plan),
     '## Contenu',
     '',
     `- \`README.md\` : ce fichier`,

@@ -311,6 +311,12 @@
         root.appendChild(el('section', { class: 'indicateurs', 'aria-labelledby': idPrefix + '-indicateurs-titre' },
           el('h3', { id: idPrefix + '-indicateurs-titre', class: 'section__titre', text: 'Autres indicateurs' }),
           figureList(model.more, 'Autres indicateurs')));
+        // Services, santé, air (services.js): drawn once the département's figures are in.
+        if (global.DotationServices) {
+          var services = el('div', { class: 'services-hote' });
+          root.appendChild(services);
+          pending.push(global.DotationServices.section(dotation, idPrefix).then(function (node) { if (node) services.appendChild(node); }, function () {}));
+        }
         root.appendChild(datasetsSection(model, commune.code, idPrefix));
       }
       return Promise.all(pending).then(function () {

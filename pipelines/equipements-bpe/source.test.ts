@@ -1,0 +1,131 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { registryEntry, runPipeline } from '../../tests/helpers/run-pipeline.js';
+import pipeline from './source.js';
+
+const samples = join(import.meta.dirname, '../../samples/equipements-bpe');
+const DATA = join(samples, 'BPE24-extrait-illustratif.csv');
+const VARMOD = join(samples, 'BPE24_varmod-extrait.csv');
+const source = registryEntry('equipements-bpe');
+
+/** The sample read independently of the pipeline: `;` split, columns by the header's names. */
+function plainRows(path: string): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  const names = header.split(';');
+  return lines.map((l) => Object.fromEntries(l.split(';').map((v, i) => [names[i], v])));
+}
+const plain = plainRows(DATA);
+const labels = new Map(plainRows(VARMOD).map((r) => [`${r.COD_VAR}:${r.COD_MOD}`, r.LIB_MOD]));
+/** Where the COG of the release puts each code of the sample: 35112 merged into 35062, 35999 unknown. */
+const TARGET: Record<string, string | null> = { '35112': '35062', '35999': null };
+const target = (code: string) => (code in TARGET ? TARGET[code] : code);
+const countOf = (codes: string[], typequ?: string) => plain.filter((r) => codes.includes(target(r.DEPCOM)!) && (!typequ || r.TYPEQU === typequ)).length;
+
+describe('equipements-bpe on the illustrative excerpt', async () => {
+  const run = await runPipeline(pipeline, { source, files: [DATA, VARMOD] });
+  const record = (code: string) => run.records.find((r) => r.code === code)!;
+
+  it('counts equipments per commune and type as the plain parse does, labels from the nomenclature', () => {
+    for (const code of ['35238', '35062', '75115', '75120', '2A004', '97411']) {
+      const types = [...new Set(plain.filter((r) => target(r.DEPCOM) === code).map((r) => r.TYPEQU))].sort();
+      expect(record(code).rows!.map((r) => [r.typequ, r.nombre, r.libelle])).toEqual(types.map((t) => [t, countOf([code], t), labels.get(`TYPEQU:${t}`)]));
+    }
+    expect(record('35238').data.total).toBe(countOf(['35238']));
+  });
+
+  it('rolls Paris arrondissements up to 75056 and re-keys a merged commune', () => {
+    expect(record('75056').data.total).toBe(countOf(['75115', '75120']));
+    expect(record('75056').features).toHaveLength(countOf(['75115', '75120']));
+    expect(record('35062').data.total).toBe(plain.filter((r) => r.DEPCOM === '35062' || r.DEPCOM === '35112').length);
+    expect(run.records.some((r) => r.code === '35112')).toBe(false);
+  });
+
+  it('names the santé items by code, with the nomenclature\'s label', () => {
+    const sante = record('35238').data.sante as Record<string, { codes: string[]; libelles: string[]; nombre: number }>;
+    const expected = { medecinsGeneralistes: 'D265', dentistes: 'D277', infirmiers: 'D281', pharmacies: 'D307', urgences: 'D106', maternites: 'D107' };
+    for (const [key, code] of Object.entries(expected)) {
+      expect(sante[key]).toEqual({ codes: [code], libelles: [labels.get(`TYPEQU:${code}`)], nombre: countOf(['35238'], code) });
+    }
+  });
+
+  it('groups types by domain with the domain labels of the nomenclature', () => {
+    const domaines = record('35238').data.domaines as { code: string; libelle: string; nombre: number }[];
+    expect(domaines.map((d) => d.code)).toEqual([...new Set(plain.filter((r) => r.DEPCOM === '35238').map((r) => r.TYPEQU[0]))].sort());
+    for (const d of domaines) {
+      expect(d.libelle).toBe(labels.get(`DOM:${d.code}`));
+      expect(d.nombre).toBe(plain.filter((r) => r.DEPCOM === '35238' && r.TYPEQU[0] === d.code).length);
+    }
+  });
+
+  it('publishes a point per geolocated equipment with its quality flag, none for the others', () => {
+    const rennes = plain.filter((r) => r.DEPCOM === '35238');
+    const located = rennes.filter((r) => r.LONGITUDE !== '');
+    expect(record('35238').features).toHaveLength(located.length);
+    expect(located.length).toBeLessThan(rennes.length);
+    const first = record('35238').features![0];
+    const same = located.filter((r) => r.TYPEQU === first.properties!.typequ).map((r) => [Number(r.LONGITUDE), Number(r.LATITUDE), r.QUALITE_XY]);
+    expect(same).toContainEqual([...(first.geometry as GeoJSON.Point).coordinates, first.properties!.qualiteXY]);
+    const reunion = record('97411').features!.map((f) => f.properties!.qualiteXY).sort();
+    expect(reunion).toEqual(plain.filter((r) => r.DEPCOM === '97411').map((r) => r.QUALITE_XY).sort());
+  });
+
+  it('accounts for every row: attributed, or set aside with its reason', () => {
+    expect(run.read).toBe(plain.length);
+    expect(run.projected).toBe(plain.length - 1);
+    expect(run.rejected.get('code commune inconnu du COG')).toBe(1);
+    expect(run.output.millesime).toBe('2024');
+  });
+
+  it('keeps one département with --departement', async () => {
+    const partial = await runPipeline(pipeline, { source, files: [DATA, VARMOD], departements: ['2A'] });
+    expect(partial.records.map((r) => r.code)).toEqual(['2A004']);
+    expect(partial.read).toBe(plain.filter((r) => r.DEP === '2A').length);
+  });
+});
+
+describe('equipements-bpe refuses a drifted file, naming file, line and column', () => {
+  const broken = (from: string, name: string, edit: (text: string) => string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bpe-')), name);
+    copyFileSync(from, file);
+    writeFileSync(file, edit(readFileSync(file, 'utf8')));
+    return file;
+  };
+  const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+  it('a type missing from the nomenclature', async () => {
+    const file = broken(DATA, 'BPE24.csv', (t) => t.replace(';D;D2;D277;', ';D;D2;D999;'));
+    await expect(runPipeline(pipeline, { source, files: [file, VARMOD] })).rejects
+      .toMatchObject({ line: lineOf(readFileSync(file, 'utf8'), 'D999'), column: 'TYPEQU', file });
+  });
+
+  it('a coordinate that is not a number', async () => {
+    const file = broken(DATA, 'BPE24.csv', (t) => t.replace(';55.4481;', ';55,44,81;'));
+    await expect(runPipeline(pipeline, { source, files: [file, VARMOD] })).rejects
+      .toMatchObject({ line: lineOf(readFileSync(file, 'utf8'), '55,44,81'), column: 'LONGITUDE' });
+  });
+
+  it('a renamed commune column', async () => {
+    const file = broken(DATA, 'BPE24.csv', (t) => t.replace(';DEPCOM;', ';CODGEO;'));
+    await expect(runPipeline(pipeline, { source, files: [file, VARMOD] })).rejects.toMatchObject({ line: 1, problem: expect.stringContaining('DEPCOM') });
+  });
+
+  it('a nomenclature where the généraliste code means something else', async () => {
+    const varmod = broken(VARMOD, 'varmod.csv', (t) => t.replace('D265;Médecin généraliste', 'D265;Psychologue'));
+    await expect(runPipeline(pipeline, { source, files: [DATA, varmod] })).rejects
+      .toMatchObject({ file: varmod, line: lineOf(readFileSync(varmod, 'utf8'), 'D265'), column: 'LIB_MOD' });
+  });
+
+  it('an older nomenclature (D201) is read with its own code', async () => {
+    const varmod = broken(VARMOD, 'varmod.csv', (t) => t.replace('D265;Médecin généraliste', 'D201;Médecin généraliste'));
+    const data = broken(DATA, 'bpe.csv', (t) => t.replaceAll(';D265;', ';D201;'));
+    const run = await runPipeline(pipeline, { source, files: [data, varmod] });
+    const sante = run.records.find((r) => r.code === '35238')!.data.sante as Record<string, { codes: string[]; nombre: number }>;
+    expect(sante.medecinsGeneralistes).toMatchObject({ codes: ['D201'], nombre: countOf(['35238'], 'D265') });
+  });
+
+  it('no nomenclature', async () => {
+    await expect(runPipeline(pipeline, { source, files: [DATA] })).rejects.toMatchObject({ problem: expect.stringContaining('nomenclature') });
+  });
+});

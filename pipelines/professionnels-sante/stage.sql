@@ -1,0 +1,63 @@
+-- Annuaire Santé, PS_LibreAcces_Personne_activite (sources-wave2 §4.2): one row
+-- per professional × activity site. `ps` holds the staged columns (no names,
+-- phones or e-mails are ever staged); `ps_code_map` the re-keying of every COG
+-- code, `ps_postal` the postal codes of one commune, `ps_plm` arrondissement →
+-- city, `in_scope(code)` the run's départements (framework/scope-sql.ts).
+
+-- name: place
+-- Each row's commune: its commune code, or else its postal code when that names one commune.
+CREATE OR REPLACE TEMP TABLE ps_place AS
+SELECT p.id_pp, p.code_profession, p.libelle_profession, p.code_sf,
+  CASE WHEN p.code_commune IS NOT NULL THEN m.commune
+       WHEN p.code_pays IS NOT NULL AND p.code_pays NOT IN ('99100', '99000') THEN NULL
+       ELSE cp.commune END AS commune,
+  CASE WHEN p.code_commune IS NOT NULL THEN coalesce(m.motif, CASE WHEN m.code_source IS NULL THEN 'code commune inconnu du COG' END)
+       WHEN p.code_pays IS NOT NULL AND p.code_pays NOT IN ('99100', '99000') THEN 'site hors de France'
+       WHEN p.code_postal IS NULL THEN 'ni code commune ni code postal'
+       ELSE coalesce(cp.motif, CASE WHEN cp.code_postal IS NULL THEN 'code postal inconnu du COG' END) END AS motif,
+  p.code_commune IS NULL AND (p.code_pays IS NULL OR p.code_pays IN ('99100', '99000')) AND cp.commune IS NOT NULL AS par_code_postal
+FROM ps p
+LEFT JOIN ps_code_map m ON m.code_source = p.code_commune
+-- An equality join only (a hash join): the postal code is used for rows without commune code, in the CASEs above.
+LEFT JOIN ps_postal cp ON cp.code_postal = p.code_postal
+WHERE in_scope(coalesce(m.commune, CASE WHEN p.code_commune IS NULL THEN cp.commune END, p.code_commune, p.code_postal, '99'));
+
+-- name: target
+-- Attributed rows, once more under their city for an arrondissement (a person in two arrondissements counts once in Paris).
+CREATE OR REPLACE TEMP TABLE ps_target AS
+SELECT commune, id_pp, code_profession, libelle_profession, code_sf FROM ps_place WHERE commune IS NOT NULL
+UNION ALL
+SELECT plm.parent, id_pp, code_profession, libelle_profession, code_sf FROM ps_place JOIN ps_plm plm ON plm.code = ps_place.commune;
+
+-- name: professions
+SELECT commune, code_profession, min(libelle_profession) AS libelle, count(DISTINCT id_pp) AS nombre
+FROM ps_target GROUP BY ALL ORDER BY commune, code_profession;
+
+-- name: medecins
+-- Per physician and commune: généraliste when one of their rows carries a généraliste savoir-faire.
+WITH person AS (
+  SELECT commune, id_pp, bool_or(code_sf IN ({{generalistes}})) AS generaliste, bool_or(code_sf IS NOT NULL) AS avec_sf
+  FROM ps_target WHERE code_profession = {{medecin}} GROUP BY ALL
+)
+SELECT commune, count(*) FILTER (WHERE generaliste) AS generalistes, count(*) FILTER (WHERE NOT generaliste AND avec_sf) AS specialistes,
+  count(*) FILTER (WHERE NOT avec_sf) AS sans_savoir_faire
+FROM person GROUP BY commune ORDER BY commune;
+
+-- name: accounting
+SELECT count(*) FILTER (WHERE commune IS NOT NULL) AS attribuees, count(*) FILTER (WHERE par_code_postal) AS par_code_postal,
+  (SELECT count(*) FROM ps) AS lues, count(*) AS dans_le_perimetre FROM ps_place;
+
+-- name: rejected
+SELECT motif, count(*) AS n FROM ps_place WHERE commune IS NULL GROUP BY motif ORDER BY motif;
+
+-- name: cleanup
+DROP TABLE IF EXISTS ps_place;
+DROP TABLE IF EXISTS ps_target;
+DROP TABLE IF EXISTS ps;
+
+-- name: labels
+-- The codes the counts rely on, with the file's own labels (checked in project.ts).
+SELECT DISTINCT 'Libellé profession' AS colonne, 'Code profession' AS colonne_code, code_profession AS code, libelle_profession AS libelle FROM ps WHERE code_profession = {{medecin}}
+UNION
+SELECT DISTINCT 'Libellé savoir-faire', 'Code savoir-faire', code_sf, libelle_sf FROM ps WHERE code_profession = {{medecin}} AND code_sf IS NOT NULL
+ORDER BY 1, 3, 4;
