@@ -315,7 +315,7 @@
         if (global.DotationServices) {
           var services = el('div', { class: 'services-hote' });
           root.appendChild(services);
-          pending.push(global.DotationServices.section(dotation, idPrefix).then(function (node) { if (node) services.appendChild(node); }, function () {}));
+          pending.push(global.DotationServices.section(model, idPrefix).then(function (node) { if (node) services.appendChild(node); }, function () {}));
         }
         root.appendChild(datasetsSection(model, commune.code, idPrefix));
       }
