@@ -66,6 +66,22 @@ export function projectRows(rows: Iterable<StagedRow>, referential: Referential,
   return { records, rejected, read, projected };
 }
 
+const FILES: Record<Mesure, { champ: string; fichier: string }> = {
+  LVB: { champ: 'naissances', fichier: 'DS_ETAT_CIVIL_NAIS_COMMUNES' },
+  DTH: { champ: 'deces', fichier: 'DS_ETAT_CIVIL_DECES_COMMUNES' },
+};
+
+/** Why a measure is empty in every commune: its file was not part of this ingestion (the demo and the pack say so). */
+function absentMeasures(rows: StagedRow[]) {
+  const present = new Set(rows.map((r) => r.mesure));
+  const absent = (Object.keys(FILES) as Mesure[]).filter((m) => !present.has(m));
+  if (!absent.length) return {};
+  return {
+    absences: Object.fromEntries(absent.map((m) => [FILES[m].champ,
+      `fichier ${FILES[m].fichier} non fourni à cette ingestion : ${FILES[m].champ === 'deces' ? 'décès' : 'naissances'} et solde naturel vides`])),
+  };
+}
+
 /** The release-level description: period covered, measures and statuses with INSEE's own labels. */
 export function metadataOf(rows: StagedRow[], labels: Record<string, unknown>[]) {
   const label = (variable: string, code: string) => labels.find((l) => l.variable === variable && l.code === code)?.libelle ?? null;
@@ -78,6 +94,7 @@ export function metadataOf(rows: StagedRow[], labels: Record<string, unknown>[])
       periode: years.length ? `${first}-${last}` : null,
       mesures: [...new Set(rows.map((r) => r.mesure))].sort().map((code) => ({ code, libelle: label('EC_MEASURE', code) })),
       statuts: Object.fromEntries(labels.filter((l) => l.variable === 'OBS_STATUS').map((l) => [l.code, l.libelle])),
+      ...absentMeasures(rows),
       domicile: 'Événements comptés au domicile (de la mère pour une naissance, du défunt pour un décès), pas au lieu de l\'événement.',
     },
   };
