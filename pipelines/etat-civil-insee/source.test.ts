@@ -54,6 +54,7 @@ describe('etat-civil-insee on the real births excerpt', async () => {
   it('leaves deaths and the natural balance empty when the deaths file is not given, and says why', () => {
     expect(rowsOf('01001').every((r) => r.deces === null && r.soldeNaturel === null)).toBe(true);
     expect(run.output.metadata).toMatchObject({ absences: { deces: expect.stringContaining('DS_ETAT_CIVIL_DECES_COMMUNES') } });
+    expect(run.records.find((r) => r.code === '01001')!.data).toMatchObject({ absences: { deces: expect.stringContaining('DS_ETAT_CIVIL_DECES_COMMUNES') } });
   });
 });
 
