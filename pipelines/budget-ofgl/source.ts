@@ -7,18 +7,33 @@
 import { join } from 'node:path';
 import type { SourcePipeline } from '../framework/types.js';
 import { SourceError } from '../framework/errors.js';
-import { readBoundHeader } from '../framework/header-prefix.js';
+import { readBoundHeader, type BoundHeader } from '../framework/header-prefix.js';
 import { firstLineWhere, readDeclaredCsvSql } from '../framework/declared-csv.js';
 import { readSqlSections, runSqlScript } from '../framework/sql-script.js';
 import { csvReadError } from '../framework/staged-csv.js';
 import { codeMappings, stageCodeMap } from '../framework/rekey.js';
-import { rejectedCodesNote, rejectionOf, stageCommuneKey } from '../framework/rekey-keys.js';
+import { reportKeyCounts, stageCommuneKey } from '../framework/rekey-keys.js';
 import { stageScope } from '../framework/scope-sql.js';
-import { AGGREGATION_MEMORY, withMemoryLimit } from '../framework/duckdb-memory.js';
+import { AGGREGATION_MEMORY, lowerMemoryLimit } from '../framework/duckdb-memory.js';
 import { CHECKS, COLUMNS, FIELDS, REJECT_SPLIT, SUMMARY_AGREGATS, communeRecords, metadataOf, summaryYearsOf, type GroupRow } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
 const sections = (...names: string[]) => new Map(names.map((n) => [n, SQL.get(n)!]));
+
+/** The first refused value, located by a plain scan of the file, or a summary agrégat missing from the file. */
+async function refusal(sourceId: string, file: string, header: BoundHeader<keyof typeof COLUMNS>, staged: Map<string, Record<string, unknown>[]>) {
+  const counts = staged.get('checks')![0];
+  for (const [key, check] of Object.entries(CHECKS)) {
+    if (!Number(counts[key])) continue;
+    const column = header.names[header.index[key as keyof typeof COLUMNS]];
+    const { line, value } = await firstLineWhere(file, header.names, column, check.bad);
+    return new SourceError(sourceId, file, `valeur « ${value} » inattendue (attendu : ${check.expected})`, line, column);
+  }
+  const agregats = new Set(staged.get('agregats')!.map((r) => String(r.agregat)));
+  const lost = SUMMARY_AGREGATS.filter((a) => !agregats.has(a));
+  if (lost.length && agregats.size) return new SourceError(sourceId, file, `agrégat(s) de la synthèse absent(s) du fichier : ${lost.join(', ')} (libellé changé ?)`, undefined, header.names[header.index.agregat]);
+  return undefined;
+}
 
 const pipeline: SourcePipeline = {
   id: 'budget-ofgl',
@@ -35,37 +50,22 @@ const pipeline: SourcePipeline = {
     await stageCommuneKey(ctx.duckdb);
     await stageScope(ctx.duckdb, ctx.scope);
     ctx.progress.update('lecture et regroupement', 0);
-    const staged = await withMemoryLimit(ctx.duckdb, AGGREGATION_MEMORY, () => runSqlScript(ctx.duckdb, sections('groups', 'checks', 'keys', 'exercices', 'agregats'), {
+    // Capped until the last record is read: the grouped table and its ordered scan spill to disk beyond it.
+    const restore = await lowerMemoryLimit(ctx.duckdb, AGGREGATION_MEMORY);
+    const release = async () => { await ctx.duckdb.run(SQL.get('cleanup')!); await restore(); };
+    const staged = await runSqlScript(ctx.duckdb, sections('groups', 'checks', 'keys', 'exercices', 'agregats'), {
       placeholders, mapError: (e) => csvReadError(sourceId, file, e),
-    }));
-    const counts = staged.get('checks')![0];
-    for (const [key, check] of Object.entries(CHECKS)) {
-      if (!Number(counts[key])) continue;
-      const column = header.names[header.index[key as keyof typeof COLUMNS]];
-      const { line, value } = await firstLineWhere(file, header.names, column, check.bad);
-      throw new SourceError(sourceId, file, `valeur « ${value} » inattendue (attendu : ${check.expected})`, line, column);
-    }
-    const agregats = new Set(staged.get('agregats')!.map((r) => String(r.agregat)));
-    const lost = SUMMARY_AGREGATS.filter((a) => !agregats.has(a));
-    if (lost.length && agregats.size) throw new SourceError(sourceId, file, `agrégat(s) de la synthèse absent(s) du fichier : ${lost.join(', ')} (libellé changé ?)`, undefined, header.names[header.index.agregat]);
-
-    const rejectedCodes = new Map<string, number>();
-    for (const { cle, lignes } of staged.get('keys')!) {
-      const n = Number(lignes);
-      ctx.report.read(n);
-      const rejection = rejectionOf(String(cle), REJECT_SPLIT);
-      if (!rejection) { ctx.report.projected(n); continue; }
-      ctx.report.rejected(rejection.reason, n);
-      rejectedCodes.set(rejection.code, (rejectedCodes.get(rejection.code) ?? 0) + n);
-    }
-    if (rejectedCodes.size) ctx.report.note('codesRejetes', rejectedCodesNote(rejectedCodes));
+    }).catch(async (e: unknown) => { await release(); throw e; });
+    const refused = await refusal(sourceId, file, header, staged);
+    if (refused) { await release(); throw refused; }
+    reportKeyCounts(ctx.report, staged.get('keys')! as { cle: unknown; lignes: unknown }[], REJECT_SPLIT);
     const exercices = staged.get('exercices')!.map((r) => String(r.exercice));
     const { duckdb } = ctx;
     async function* rows(): AsyncIterable<GroupRow[]> {
-      try {
+      try { // in commune order, one chunk at a time
         for await (const chunk of (await duckdb.stream(SQL.get('rows')!)).yieldRowObjectJs()) yield chunk as unknown as GroupRow[];
       } finally {
-        await duckdb.run(SQL.get('cleanup')!);
+        await release();
       }
     }
     return {
