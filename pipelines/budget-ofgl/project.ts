@@ -58,7 +58,7 @@ function recordOf({ code, rows }: Commune, summaryYears: string[]): CommuneRecor
     exercice: r.exercice, agregat: r.agregat, montant: r.montant, montantBP: r.bp, montantBA: r.ba, montantFluxBPBA: r.flux,
     populationDgf: r.population, montantParHabitant: r.par_habitant,
   }));
-  // Min and max per group name every code of a merger of two (all real cases seen); a third code in the middle of
+  // Min and max per group name both codes of a merger of two; a third code in the middle of
   // a three-way merger would be summed but not listed here.
   const merged = new Set(rows.flatMap((r) => [r.code_source, r.code_max]));
   const byCell = new Map(rows.map((r) => [`${r.agregat}\u0000${r.exercice}`, r]));
