@@ -38,7 +38,9 @@ export function projectRows(rows: Iterable<StagedRow>, referential: Referential,
   const rejected = new Map<string, number>();
   let read = 0;
   let projected = 0;
+  const measures = new Set<Mesure>();
   for (const row of rows) {
+    measures.add(row.mesure);
     if (!inScope(row.code)) continue;
     read++;
     const target = /X/.test(row.code) ? { ok: false as const, reason: REJECT_PSEUDO } : rekey(row.code, referential);
@@ -61,9 +63,24 @@ export function projectRows(rows: Iterable<StagedRow>, referential: Referential,
       statutDeces: y.DTH?.statut ?? null,
     }));
     const rekeyed = c.sources.size > 1 || !c.sources.has(code);
-    return { code, data: { annees: tableRows, ...(rekeyed ? { codesSommes: [...c.sources].sort() } : {}) }, rows: tableRows };
+    return { code, data: { annees: tableRows, ...(rekeyed ? { codesSommes: [...c.sources].sort() } : {}), ...absentMeasures(measures) }, rows: tableRows };
   });
   return { records, rejected, read, projected };
+}
+
+const FILES: Record<Mesure, { champ: string; fichier: string }> = {
+  LVB: { champ: 'naissances', fichier: 'DS_ETAT_CIVIL_NAIS_COMMUNES' },
+  DTH: { champ: 'deces', fichier: 'DS_ETAT_CIVIL_DECES_COMMUNES' },
+};
+
+/** Why a measure is empty in every commune: its file was not part of this ingestion (said in each record and the metadata). */
+function absentMeasures(present: Set<Mesure>) {
+  const absent = (Object.keys(FILES) as Mesure[]).filter((m) => !present.has(m));
+  if (!absent.length) return {};
+  return {
+    absences: Object.fromEntries(absent.map((m) => [FILES[m].champ,
+      `fichier ${FILES[m].fichier} non fourni à cette ingestion : ${FILES[m].champ === 'deces' ? 'décès' : 'naissances'} et solde naturel vides`])),
+  };
 }
 
 /** The release-level description: period covered, measures and statuses with INSEE's own labels. */
@@ -78,6 +95,7 @@ export function metadataOf(rows: StagedRow[], labels: Record<string, unknown>[])
       periode: years.length ? `${first}-${last}` : null,
       mesures: [...new Set(rows.map((r) => r.mesure))].sort().map((code) => ({ code, libelle: label('EC_MEASURE', code) })),
       statuts: Object.fromEntries(labels.filter((l) => l.variable === 'OBS_STATUS').map((l) => [l.code, l.libelle])),
+      ...absentMeasures(new Set(rows.map((r) => r.mesure))),
       domicile: 'Événements comptés au domicile (de la mère pour une naissance, du défunt pour un décès), pas au lieu de l\'événement.',
     },
   };

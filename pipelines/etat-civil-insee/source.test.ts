@@ -11,10 +11,11 @@ const DATA = join(samples, 'DS_ETAT_CIVIL_NAIS_COMMUNES_data-excerpt.csv');
 const META = join(samples, 'DS_ETAT_CIVIL_NAIS_COMMUNES_metadata-excerpt.csv');
 const source = registryEntry('etat-civil-insee');
 
-/** The file read independently of the pipeline: quotes stripped, `;` split. */
-const plain = readFileSync(DATA, 'utf8').trim().split('\n').slice(1)
+/** A file read independently of the pipeline: quotes stripped, `;` split. */
+const plainOf = (file: string) => readFileSync(file, 'utf8').trim().split('\n').slice(1)
   .map((l) => l.split(';').map((f) => f.replace(/^"|"$/g, '')))
   .map(([mesure, , geo, niveau, statut, annee, valeur]) => ({ mesure, geo, niveau, statut, annee, valeur }));
+const plain = plainOf(DATA);
 
 describe('etat-civil-insee on the real births excerpt', async () => {
   const run = await runPipeline(pipeline, { source, files: [DATA, META] });
@@ -50,23 +51,40 @@ describe('etat-civil-insee on the real births excerpt', async () => {
     expect(run.output.metadata).toMatchObject({ periode: '2008-2024', mesures: [{ code: 'LVB', libelle: 'Nombre de naissances vivantes' }] });
   });
 
-  it('leaves deaths and the natural balance empty when the deaths file is not given', () => {
+  it('leaves deaths and the natural balance empty when the deaths file is not given, and says why', () => {
     expect(rowsOf('01001').every((r) => r.deces === null && r.soldeNaturel === null)).toBe(true);
+    expect(run.output.metadata).toMatchObject({ absences: { deces: expect.stringContaining('DS_ETAT_CIVIL_DECES_COMMUNES') } });
+    expect(run.records.find((r) => r.code === '01001')!.data).toMatchObject({ absences: { deces: expect.stringContaining('DS_ETAT_CIVIL_DECES_COMMUNES') } });
   });
 });
 
-describe('etat-civil-insee with births and deaths', () => {
-  it('computes the natural balance from the two files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'etat-civil-'));
-    // A deaths file in the same layout: the births rows of 01001 relabelled DTH with other values.
-    const deaths = join(dir, 'DS_ETAT_CIVIL_DECES_COMMUNES_data.csv');
-    const lines = readFileSync(DATA, 'utf8').trim().split('\n');
-    writeFileSync(deaths, [lines[0], ...lines.filter((l) => l.includes('"01001";"COM"')).map((l) => l.replace('"LVB"', '"DTH"').replace(/;(\d+)$/, ';3'))].join('\n'));
-    const run = await runPipeline(pipeline, { source, files: [DATA, deaths] });
-    const rows = run.records.find((r) => r.code === '01001')!.rows!;
-    const births = plain.filter((r) => r.geo === '01001').map((r) => Number(r.valeur));
-    expect(rows.map((r) => r.deces)).toEqual(births.map(() => 3));
-    expect(rows.map((r) => r.soldeNaturel)).toEqual(births.map((b) => b - 3));
+describe('etat-civil-insee with births and the deaths file (illustrative values, exact layout)', async () => {
+  const DEATHS = join(samples, 'DS_ETAT_CIVIL_DECES_COMMUNES_data-illustratif.csv');
+  const deaths = plainOf(DEATHS);
+  const run = await runPipeline(pipeline, { source, files: [DATA, META, DEATHS] });
+  const rowsOf = (code: string) => run.records.find((r) => r.code === code)?.rows ?? [];
+
+  it('gives each year the deaths of the file and the natural balance births − deaths', () => {
+    for (const code of ['75056', '13055', '2A004', '01001']) {
+      const born = new Map(plain.filter((r) => r.geo === code && r.niveau === 'COM').map((r) => [r.annee, Number(r.valeur)]));
+      const died = deaths.filter((r) => r.geo === code && r.niveau === 'COM').map((r) => [r.annee, Number(r.valeur)] as const);
+      expect(died).toHaveLength(17);
+      expect(rowsOf(code).map((r) => [r.annee, r.deces, r.soldeNaturel])).toEqual(died.map(([y, d]) => [y, d, born.get(y)! - d]));
+    }
+  });
+
+  it('keeps a missing value of either measure null with its status, and the balance null', () => {
+    for (const r of rowsOf('97601').filter((x) => Number(x.annee) <= 2013)) {
+      expect(r).toMatchObject({ naissances: null, deces: null, statutNaissances: 'M', statutDeces: 'M', soldeNaturel: null });
+    }
+  });
+
+  it('accounts for the rows of both files and says no measure is missing', () => {
+    const comArm = [...plain, ...deaths].filter((r) => r.niveau === 'COM' || r.niveau === 'ARM').length;
+    expect(run.read).toBe(comArm);
+    expect(run.read).toBe(run.projected + [...run.rejected.values()].reduce((a, b) => a + b, 0));
+    expect(run.rejected.get(REJECT_PSEUDO)).toBe(34);
+    expect(run.output.metadata).not.toHaveProperty('absences');
   });
 });
 

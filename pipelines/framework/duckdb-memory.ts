@@ -21,17 +21,25 @@ export function parseMemory(text: string): number | undefined {
   return m ? Number(m[1]) * (UNITS[m[2].toUpperCase()] ?? NaN) : undefined;
 }
 
+/**
+ * Lowers the memory limit to at most `bytes` and returns what puts the previous one back: for a step whose
+ * results are streamed to JS after the function that started it returned (an ordered scan read chunk by chunk).
+ */
+export async function lowerMemoryLimit(duckdb: DuckDBConnection, bytes: number): Promise<() => Promise<void>> {
+  const [row] = (await duckdb.runAndReadAll("SELECT current_setting('memory_limit') AS m")).getRowObjectsJS();
+  const current = parseMemory(String(row.m));
+  if (current !== undefined && current <= bytes) return async () => {};
+  await duckdb.run(`SET memory_limit = '${Math.floor(bytes / 1024 ** 2)}MiB'`);
+  // DuckDB prints the limit rounded to 0.1 GiB: put back that many bytes (a rounding, not a drift, on repeated runs).
+  return async () => { await duckdb.run(current === undefined ? 'RESET memory_limit' : `SET memory_limit = '${Math.round(current)}B'`); };
+}
+
 /** Runs `fn` under a memory limit of at most `bytes`, then puts the previous limit back. */
 export async function withMemoryLimit<T>(duckdb: DuckDBConnection, bytes: number, fn: () => Promise<T>): Promise<T> {
-  const [row] = (await duckdb.runAndReadAll("SELECT current_setting('memory_limit') AS m")).getRowObjectsJS();
-  const previous = String(row.m);
-  const current = parseMemory(previous);
-  if (current !== undefined && current <= bytes) return fn();
-  await duckdb.run(`SET memory_limit = '${Math.floor(bytes / 1024 ** 2)}MiB'`);
+  const restore = await lowerMemoryLimit(duckdb, bytes);
   try {
     return await fn();
   } finally {
-    // DuckDB prints the limit rounded to 0.1 GiB: put back that many bytes (a rounding, not a drift, on repeated runs).
-    await duckdb.run(current === undefined ? 'RESET memory_limit' : `SET memory_limit = '${Math.round(current)}B'`);
+    await restore();
   }
 }

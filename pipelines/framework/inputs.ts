@@ -55,7 +55,9 @@ export async function sourceFiles(
     return { files: await Promise.all(given.map((spec) => resolveInput(spec, plan.fetch))), scope: partialOrNational };
   }
   if (plan.sample || def.format === 'npm-package') {
-    const files = await Promise.all(def.echantillon.map((p) => resolveInput(resolve(plan.projectRoot, p), plan.fetch)));
+    // Illustrative files (values not real) never enter a release built from the samples.
+    const real = def.echantillon.filter((p) => !def.fichiersIllustratifs.includes(p));
+    const files = await Promise.all(real.map((p) => resolveInput(resolve(plan.projectRoot, p), plan.fetch)));
     // The referential package is the real national file, not an excerpt.
     return { files, scope: def.format === 'npm-package' ? 'national' : 'sample' };
   }

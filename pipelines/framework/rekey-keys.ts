@@ -8,6 +8,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { REJECT_MALFORMED, REJECT_UNKNOWN } from './rekey.js';
+import type { RunReport } from './types.js';
 
 /**
  * Defines the temporary macro `commune_key(code, known, commune)`: `known`
@@ -32,4 +33,18 @@ export function rejectionOf(key: string, splitReason: string): { reason: string;
 /** The run summary's list of rejected codes: the 20 with most rows. */
 export function rejectedCodesNote(rejectedCodes: Map<string, number>): string {
   return [...rejectedCodes].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([c, n]) => `${c || '(vide)'} (${n})`).join(', ');
+}
+
+/** Reports rows per key (a commune, or a rejection key) as read, projected or set aside, with the rejected codes note. */
+export function reportKeyCounts(report: RunReport, keys: Iterable<{ cle: unknown; lignes: unknown }>, splitReason: string): void {
+  const rejectedCodes = new Map<string, number>();
+  for (const { cle, lignes } of keys) {
+    const n = Number(lignes);
+    report.read(n);
+    const rejection = rejectionOf(String(cle), splitReason);
+    if (!rejection) { report.projected(n); continue; }
+    report.rejected(rejection.reason, n);
+    rejectedCodes.set(rejection.code, (rejectedCodes.get(rejection.code) ?? 0) + n);
+  }
+  if (rejectedCodes.size) report.note('codesRejetes', rejectedCodesNote(rejectedCodes));
 }

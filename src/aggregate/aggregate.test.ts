@@ -26,6 +26,23 @@ describe('DatasetAggregator', () => {
     expect(agg.communes).toBe(3);
   });
 
+  it('recomputes a declared ratio as Σ numerator / Σ denominator of the members, never a sum or mean of ratios', () => {
+    const fields: FieldSchema[] = [
+      { name: 'exercice', type: 'string', aggregation: 'key' },
+      { name: 'montant', type: 'number', aggregation: 'sum' },
+      { name: 'populationDgf', type: 'integer', aggregation: 'sum' },
+      { name: 'montantParHabitant', type: 'number', aggregation: 'ratio', ratioOf: { numerator: 'montant', denominator: 'populationDgf' } },
+    ];
+    const agg = new DatasetAggregator(fields);
+    agg.add('A', 900, [{ exercice: '2023', montant: 1000, populationDgf: 10, montantParHabitant: 100 }]);
+    agg.add('B', 2900, [{ exercice: '2023', montant: 3000, populationDgf: 30, montantParHabitant: 100 }]);
+    agg.add('C', 1, [{ exercice: '2023', montant: 500, populationDgf: 1, montantParHabitant: 500 }]);
+    agg.add('D', 5, [{ exercice: '2023', montant: 70, populationDgf: null, montantParHabitant: null }]);
+    const ratio = agg.indicators().find((i) => i.champ === 'montantParHabitant')!;
+    // (1000 + 3000 + 500) / (10 + 30 + 1), not 700 (sum) nor a mean of the three ratios.
+    expect(ratio).toMatchObject({ cle: { exercice: '2023' }, valeur: Number((4500 / 41).toPrecision(12)), methode: 'ratio', communes: 3, communesSansValeur: 1 });
+  });
+
   it('leaves a commune without population out of a weighted mean, and keeps sums exact', () => {
     const agg = new DatasetAggregator(WIDE);
     agg.add('A', undefined, [{ code: 'A', habitants: 0.1, taux: 50 }]);

@@ -7,12 +7,13 @@
  */
 import type { FieldSchema, Scalar } from '../contract/dataset.js';
 
-export type Method = 'sum' | 'mean-weighted-population' | 'none';
-export const METHODS: Method[] = ['sum', 'mean-weighted-population', 'none'];
+export type Method = 'sum' | 'mean-weighted-population' | 'ratio' | 'none';
+export const METHODS: Method[] = ['sum', 'mean-weighted-population', 'ratio', 'none'];
 
 export const METHOD_LABELS: Record<Method, string> = {
   sum: 'somme des communes membres',
   'mean-weighted-population': 'moyenne des communes membres pondérée par leur population légale',
+  ratio: 'rapport des sommes des communes membres (Σ numérateur / Σ dénominateur, déclarés par le jeu)',
   none: 'non agrégeable',
 };
 
@@ -95,8 +96,18 @@ export class DatasetAggregator {
         if (this.keys.length && typeof row.libelle === 'string') acc.libelle.add(row.libelle);
         if (this.keys.length && typeof row.unite === 'string') acc.unite.add(row.unite);
         if (rowMethod && rowMethod !== acc.method) acc.method = 'none'; // communes disagree on how to add up: refuse
-        const value = toNumber(row[field.name]);
         if (acc.method === 'none') continue;
+        if (acc.method === 'ratio') {
+          // Both terms from the same row, so that a commune without one of them counts in neither sum.
+          const numerator = field.ratioOf ? toNumber(row[field.ratioOf.numerator]) : null;
+          const denominator = field.ratioOf ? toNumber(row[field.ratioOf.denominator]) : null;
+          if (numerator === null || denominator === null || !field.ratioOf) { acc.without.add(code); continue; }
+          acc.sum += numerator;
+          acc.weight += denominator;
+          acc.communes.add(code);
+          continue;
+        }
+        const value = toNumber(row[field.name]);
         if (value === null || (acc.method === 'mean-weighted-population' && !(population && population > 0))) {
           acc.without.add(code);
           continue;
@@ -117,7 +128,7 @@ export class DatasetAggregator {
       const champ = id.slice(id.indexOf('\u0000') + 1);
       const field = this.numeric.find((f) => f.name === champ)!;
       const communes = acc.method === 'none' ? 0 : acc.communes.size;
-      const valeur = acc.method === 'none' || !communes ? null
+      const valeur = acc.method === 'none' || !communes || (acc.method === 'ratio' && !acc.weight) ? null
         : acc.method === 'sum' ? tidy(acc.sum) : tidy(acc.sum / acc.weight);
       out.push({
         cle: acc.cle,

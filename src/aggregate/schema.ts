@@ -24,7 +24,7 @@ export const territoryDotationSchema = z.object({
     indicateurs: z.array(z.object({
       cle: z.record(z.string(), z.string()), champ: z.string(), libelle: z.string().nullable(), unite: z.string().nullable(),
       valeur: z.number().nullable(),
-      methode: z.enum(['sum', 'mean-weighted-population', 'none']).openapi({ description: 'Méthode d\'agrégation déclarée par le jeu : somme, moyenne pondérée par la population, ou non agrégeable' }),
+      methode: z.enum(['sum', 'mean-weighted-population', 'ratio', 'none']).openapi({ description: 'Méthode d\'agrégation déclarée par le jeu : somme, moyenne pondérée par la population, rapport de deux sommes (montant par habitant), ou non agrégeable' }),
       methodeLibelle: z.string(), communes: z.number().int(), communesSansValeur: z.number().int(),
     })),
     source: sourceSchema.optional().openapi({ description: 'Avec `?detail=complet` seulement : le document `/sources/{id}` inclus' }),

@@ -134,7 +134,7 @@ const AGGREGATE_FIELDS: FieldSchema[] = [
   { name: 'libelle', type: 'string' },
   { name: 'valeur', type: 'number', description: 'Valeur agrégée ; vide quand le champ n\'est pas agrégeable ou qu\'aucune commune n\'a de valeur' },
   { name: 'unite', type: 'string' },
-  { name: 'methode', type: 'string', description: 'sum, mean-weighted-population ou none (non agrégeable)' },
+  { name: 'methode', type: 'string', description: 'sum, mean-weighted-population, ratio ou none (non agrégeable)' },
   { name: 'methodeLibelle', type: 'string' },
   { name: 'communes', type: 'integer', description: 'Communes membres dont la valeur entre dans l\'agrégat' },
   { name: 'communesSansValeur', type: 'integer', description: 'Communes membres ayant des données dans ce groupe mais pas de valeur utilisable (secret, absence, population inconnue)' },
@@ -218,7 +218,7 @@ export async function territoryPlan(db: Queryable, registry: SourceDefinition[],
       def: registry.find((s) => s.id === d.id)!, raison: d.statut === 'not-ingested' ? 'jeu non chargé dans cette release' : 'aucune commune membre n\'a de données dans ce jeu',
     })),
     notes: [
-      `Les indicateurs de \`indicateurs-agreges.csv\` sont calculés à partir des ${territory.membres.length} communes membres, champ par champ, selon la méthode que déclare chaque jeu : ${METHOD_LABELS.sum} ; ${METHOD_LABELS['mean-weighted-population']} (communes sans valeur exclues du numérateur et du dénominateur) ; ou « ${METHOD_LABELS.none} » (médianes, identifiants, champs sans méthode déclarée). La colonne \`communes\` dit combien de communes chaque valeur couvre.`,
+      `Les indicateurs de \`indicateurs-agreges.csv\` sont calculés à partir des ${territory.membres.length} communes membres, champ par champ, selon la méthode que déclare chaque jeu : ${METHOD_LABELS.sum} ; ${METHOD_LABELS['mean-weighted-population']} (communes sans valeur exclues du numérateur et du dénominateur) ; ${METHOD_LABELS.ratio} ; ou « ${METHOD_LABELS.none} » (médianes, identifiants, champs sans méthode déclarée). La colonne \`communes\` dit combien de communes chaque valeur couvre.`,
       'Les fichiers par jeu juxtaposent les lignes des communes membres ; les jeux volumineux rangés à part (adresses de la BAN) n\'y figurent que par leur synthèse : leurs lignes sont dans le dossier de chaque commune.',
     ],
   };

@@ -7,7 +7,7 @@
 export type Scalar = string | number | boolean | null;
 
 /** How a field rolls up from member communes to an EPCI, département or région (and merged communes onto today's). */
-export type Aggregation = 'sum' | 'mean-weighted-population' | 'none' | 'key' | 'method';
+export type Aggregation = 'sum' | 'mean-weighted-population' | 'none' | 'key' | 'method' | 'ratio';
 
 /** Table Schema field (Frictionless), used for CSV output and the pack's datapackage.json. */
 export interface FieldSchema {
@@ -23,6 +23,12 @@ export interface FieldSchema {
    * of that row's numeric fields (one of the three above), overriding theirs.
    */
   aggregation?: Aggregation;
+  /**
+   * With `aggregation: 'ratio'` (a value per inhabitant, per unit…): the territory's value is
+   * Σ numerator / Σ denominator over its communes, the two named fields of the same row, never a sum
+   * or a mean of the communes' ratios.
+   */
+  ratioOf?: { numerator: string; denominator: string };
 }
 
 /** What one source publishes for one current commune. */

@@ -29,5 +29,6 @@ describe('data-sources.yaml', () => {
     expect(() => parseRegistry(text({ lignesAttendues: { min: 10, max: 1 } }))).toThrow(RegistryError);
     expect(() => parseRegistry(JSON.stringify({ sources: [good, good] }))).toThrow(/déclarée deux fois/);
     expect(() => parseRegistry(text({ inconnu: 1 }))).toThrow(/cassee/);
+    expect(() => parseRegistry(text({ fichiersIllustratifs: ['samples/ailleurs.csv'] }))).toThrow(/champ « fichiersIllustratifs »/);
   });
 });

@@ -38,6 +38,12 @@ export const sourceDefinitionSchema = z
      * offline release never serves an invented figure; naming the source ingests it (tests, demos).
      */
     echantillonIllustratif: z.boolean().default(false),
+    /**
+     * Files of `echantillon` in the producer's exact layout whose values are not real, beside real ones (a source
+     * of two files with a real excerpt of one only). `--sample` leaves these files out, so the offline release
+     * serves the real part alone; tests read them directly.
+     */
+    fichiersIllustratifs: z.array(z.string().min(1)).default([]),
     /** Rows expected in the bundled excerpt (the row-count gate when ingesting the sample). */
     lignesEchantillon: z.object({ min: z.number().int().nonnegative(), max: z.number().int().positive() }),
     /** Sources whose URLs hold `{commune}` or `{epci}` (an API called once per key): requests a second, retries included (default 10). */
@@ -82,6 +88,8 @@ export function parseRegistry(text: string, origin = 'data-sources.yaml'): Sourc
   }
   const ids = new Set<string>();
   for (const s of result.data.sources) {
+    const stray = s.fichiersIllustratifs.find((f) => !s.echantillon.includes(f));
+    if (stray) throw new RegistryError(`${origin}: source « ${s.id} », champ « fichiersIllustratifs »: « ${stray} » n'est pas dans echantillon`);
     if (ids.has(s.id)) throw new RegistryError(`${origin}: source « ${s.id} » déclarée deux fois`);
     ids.add(s.id);
   }

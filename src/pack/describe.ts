@@ -30,6 +30,7 @@ function tableSchema(fields: FieldSchema[]) {
       // Table Schema has no unit property: `unit` is an extension (allowed on field descriptors).
       ...(f.unit ? { unit: f.unit } : {}),
       ...(f.aggregation ? { aggregation: f.aggregation } : {}),
+      ...(f.ratioOf ? { ratioOf: f.ratioOf } : {}),
     })),
     missingValues: MISSING_VALUES,
   };

@@ -293,6 +293,33 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
     await page.context().close();
   });
 
+  it('charts Cazères\' budget per inhabitant over its exercices and the births of 01001, each with source and millésime, or why missing', async () => {
+    const page = await newPage({ width: 1280, height: 900 });
+    await page.goto(`${origin}/?commune=31135`);
+    await page.waitForSelector('#fiche[data-state="ready"]', { timeout: 30_000 });
+    const cazeres: Dotation = await jsonOf(await api('/commune/31135/dotation'), dotationSchema);
+    const budget = cazeres.datasets.find((d) => d.id === 'budget-ofgl')!;
+    expect(budget.statut).toBe('available');
+    const synthese = (budget.donnees as { synthese: { exercices: string[]; agregats: { agregat: string; montantParHabitant: number[] }[] } }).synthese;
+    const chart = page.locator('#fiche [data-chart="budget-0"]');
+    expect(await chart.locator('figcaption').innerText()).toContain('Recettes de fonctionnement');
+    const values = await chart.locator('li.barre').evaluateAll((items) => items.map((i) => Number((i as HTMLElement).dataset.value)));
+    expect(values).toEqual(synthese.agregats.find((a) => a.agregat === 'Recettes de fonctionnement')!.montantParHabitant);
+    expect(await chart.locator('.source').innerText()).toContain(`millésime ${budget.millesime}`);
+    // No état civil excerpt for Cazères: the chart says why instead of drawing zeros.
+    expect(await page.locator('#fiche [data-chart="etat-civil"]').innerText()).toContain('Non disponible');
+
+    await page.goto(`${origin}/?commune=01001`);
+    await page.waitForSelector('#fiche[data-state="ready"]', { timeout: 30_000 });
+    const births = page.locator('#fiche [data-chart="etat-civil-naissances"]');
+    expect(await births.locator('li.barre').count()).toBe(10);
+    expect(await births.locator('.source').innerText()).toMatch(/INSEE.*millésime 2024/);
+    expect(await page.locator('#fiche [data-chart="etat-civil-deces"]').innerText()).toContain('DS_ETAT_CIVIL_DECES_COMMUNES');
+    expect(await page.locator('#fiche [data-chart="budget"]').innerText()).toContain('Non disponible');
+    await page.screenshot({ path: join(SCREENSHOTS, 'demo-transparence.png'), fullPage: true });
+    await page.context().close();
+  });
+
   it('loaded nothing from outside this origin and raised no script error', () => {
     expect(requested.length).toBeGreaterThan(20);
     const foreign = requested.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('about:'));

@@ -191,6 +191,8 @@
         source: sourceText(model.contracts.dataset.millesime, model.contracts.dataset.producteur),
       }));
     }
+    // Budget and état civil: a chart each, or why the figure is missing (transparence.js).
+    if (global.DotationTransparence) charts = charts.concat(global.DotationTransparence.charts(model.datasets, F.statutLabel));
     if (!charts.length) return null;
     return el('section', { class: 'graphiques', 'aria-labelledby': idPrefix + '-graphiques-titre' },
       el('h3', { id: idPrefix + '-graphiques-titre', class: 'section__titre', text: 'En graphiques' }),
