@@ -9,7 +9,7 @@ describe('sourceFiles of a sample run', () => {
     expect(def.fichiersIllustratifs.length).toBeGreaterThan(0);
     const { files, scope } = await sourceFiles(def, {
       sample: true, departements: [], projectRoot: join(import.meta.dirname, '../..'), fetch: { cacheDir: '/nonexistent', allowedHosts: [], maxBytes: 1 },
-      allDepartements: () => [],
+      allDepartements: () => [], apiKeys: () => ({ commune: [], epci: [] }),
     }, { update() {} });
     expect(scope).toBe('sample');
     const names = files.map((f) => f.path.slice(f.path.indexOf('samples/')));
