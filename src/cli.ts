@@ -3,7 +3,7 @@
  * is read here once and passed down.
  */
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
@@ -14,6 +14,7 @@ import { loadRegistry } from './contract/registry.js';
 import { ingest, IngestError, type IngestResult } from '../pipelines/framework/run.js';
 import { formatSummary } from '../pipelines/framework/report.js';
 import { ScopeError } from '../pipelines/framework/scope.js';
+import { prune } from '../pipelines/framework/lifecycle.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -75,6 +76,22 @@ program.command('ingest')
   .action(async (sources: string[], options) => {
     const config = loadConfig();
     await withStore(config, (store) => runIngest(store, config, { sources, ...options }));
+  });
+
+program.command('prune')
+  .description('Supprime les releases anciennes et les chargements qu\'aucune release gardée ne sert (et leurs lignes)')
+  .addOption(new Option('--keep <n>', 'releases gardées, la courante comprise').default(2).argParser((v) => {
+    if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError('entier ≥ 1 attendu');
+    return Number(v);
+  }))
+  .option('--full', 'réécrit les tables pour rendre la place au disque (VACUUM FULL ; sur PostgreSQL, bloque les lectures le temps de la réécriture)')
+  .action(async (options: { keep: number; full?: boolean }) => {
+    const config = loadConfig();
+    await withStore(config, async (store) => {
+      const result = await prune(store, { keep: options.keep, full: options.full || undefined });
+      process.stderr.write(`Releases gardées : ${result.kept.join(', ') || 'aucune'}\n` +
+        `${result.releases.length} release(s) et ${result.loads.length} chargement(s) supprimés.\n`);
+    });
   });
 
 program.command('serve')

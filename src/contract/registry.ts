@@ -43,6 +43,12 @@ export const sourceDefinitionSchema = z
     /** Upper bound of a download, in bytes. */
     tailleMax: z.number().int().positive().default(20 * 1024 ** 3),
     theme: z.string().optional(),
+    /**
+     * The source may legitimately publish no commune at all (e.g. a file of rare events, or a
+     * `--departement` it has nothing for). Without it, a run projecting no commune stops the release
+     * instead of replacing the served data by nothing.
+     */
+    peutEtreVide: z.boolean().default(false),
     /** Folder under pipelines/ holding the code (default: the id), so one pipeline can serve several files. */
     pipeline: z.string().regex(/^[a-z0-9-]+$/).optional(),
   })
