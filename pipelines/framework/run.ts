@@ -14,6 +14,10 @@ import { DepartementScope, type ScopeKind } from './scope.js';
 import { checkAccounting, checkNotEmpty, checkRowCount, communeKeyCheck } from './checks.js';
 import { carryOverOtherDepartements } from './carry-over.js';
 import { faultPoint } from './faults.js';
+import { SourceError } from './errors.js';
+import { FetchError } from './fetch-http.js';
+import { ArchiveError } from './geo/archive.js';
+import { checkInputFile } from './input-check.js';
 import { reclaimDeadLoads } from './lifecycle.js';
 import { openDuckDb } from './duckdb.js';
 import type { FetchOptions, FetchedFile } from './fetch.js';
@@ -25,7 +29,7 @@ import { publishRelease } from './publish.js';
 import type { SourceDefinition } from '../../src/contract/registry.js';
 import { StatsReport } from './report.js';
 import type { CommuneRecord, FieldSchema } from '../../src/contract/dataset.js';
-import type { SourcePipeline } from './types.js';
+import type { Progress, SourcePipeline } from './types.js';
 
 export interface IngestOptions {
   store: Store;
@@ -88,6 +92,18 @@ function toProvenance(files: FetchedFile[], projectRoot: string): Provenance {
       sha256: f.sha256, bytes: f.bytes, retrievedAt: f.retrievedAt,
     })),
   };
+}
+
+/** The files of one source, each checked whole before any is read; a failure names the source and the file. */
+async function fetchAndCheck(def: SourceDefinition, plan: InputPlan, progress: Progress, projectRoot: string) {
+  let fetched: Awaited<ReturnType<typeof sourceFiles>>;
+  try {
+    fetched = await sourceFiles(def, plan, progress);
+  } catch (error) {
+    throw error instanceof FetchError ? new SourceError(def.id, error.url, error.problem) : error;
+  }
+  for (const [i, shown] of toProvenance(fetched.files, projectRoot).files.entries()) await checkInputFile(def.id, fetched.files[i].path, shown.url ?? shown.path);
+  return fetched;
 }
 
 /** One step of a run: the referential, or one source. It writes under its load id and says what it found. */
@@ -232,14 +248,15 @@ async function ingestLocked(options: IngestOptions): Promise<Omit<IngestResult, 
       const started = Date.now();
       const report = new StatsReport();
       faultPoint('fetch', step.id);
-      const { files, scope: kind } = await sourceFiles(def, plan, progress.forSource(step.id));
+      const { files, scope: kind } = await fetchAndCheck(def, plan, progress.forSource(step.id), options.projectRoot);
       const loadId = await createLoad(store, step.id, def.millesime);
       faultPoint('created', step.id);
       const summary: SourceSummary = { source: step.id, loadId, millesime: def.millesime, stats: report.stats, files: toProvenance(files, options.projectRoot).files };
       failed = summary;
       logger.info({ source: step.id, files: summary.files.map((f) => f.url ?? f.path) }, 'ingestion');
       try {
-        const found = await step.execute({ loadId, files: files.map((f) => f.path), scope: kind, report });
+        const found = await step.execute({ loadId, files: files.map((f) => f.path), scope: kind, report })
+          .catch((error: unknown) => { throw error instanceof ArchiveError ? new SourceError(step.id, error.file, error.problem) : error; });
         summary.millesime = found.millesime ?? def.millesime;
         summary.coverage = found.coverage;
         report.stats.durationMs = Date.now() - started;
