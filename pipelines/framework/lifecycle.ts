@@ -48,8 +48,7 @@ export async function prune(store: Store, options: { keep?: number; full?: boole
          AND id NOT IN (SELECT load_id FROM release_sources WHERE release_id = ANY($1::text[])) ORDER BY id`, [kept])).map((r) => r.id);
     await store.transaction(async (tx) => {
       await tx.query('DELETE FROM release_sources WHERE release_id = ANY($1::text[])', [dropped]);
-      // A kept release may name a pruned one as its parent: the link goes, the kept release stays whole.
-      await tx.query('UPDATE releases SET parent_id = NULL WHERE parent_id = ANY($1::text[])', [dropped]);
+      // A kept release keeps naming its parent even once pruned: what it serves does not change by a byte.
       await tx.query('DELETE FROM releases WHERE id = ANY($1::text[])', [dropped]);
       await deleteLoadRows(tx, loads);
       if (loads.length) await tx.query('DELETE FROM loads WHERE id = ANY($1::int[])', [loads]);

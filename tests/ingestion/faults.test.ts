@@ -146,7 +146,7 @@ for (const makeTarget of targets) {
         }));
         return { point, target, signal: result.signal, stderr: result.stderr, served, loading };
       }));
-    }, 600_000);
+    }, 900_000);
     afterAll(async () => {
       for (const k of killed) await k.target.dispose();
       await base?.dispose();
