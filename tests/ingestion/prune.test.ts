@@ -21,7 +21,7 @@ for (const kind of storeKinds) {
       for (let i = 0; i < 3; i++) await ingestForTest(store, { sources: ['etat-civil-insee', 'ban'], sample: true });
       // A load a killed run left behind: `prune` reclaims it too.
       await store.query(`INSERT INTO loads (source_id, millesime, status, provenance, stats) VALUES ('ban', '2026', 'loading', '{}', '{}')`);
-    }, 180_000);
+    }, 600_000);
     afterAll(() => store?.dispose());
 
     it('keeps the current release and the one before, with exactly the loads they serve', async () => {
