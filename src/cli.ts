@@ -4,18 +4,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { openStore, type Store } from './db/client.js';
-import { createApp } from './app.js';
 import { currentReleaseId, readRelease } from './releases/repository.js';
 import { type Coverage, coverageBanner } from './catalog/coverage.js';
 import { loadRegistry } from './contract/registry.js';
 import { ingest, IngestError, type IngestResult } from '../pipelines/framework/run.js';
 import { formatSummary } from '../pipelines/framework/report.js';
 import { ScopeError } from '../pipelines/framework/scope.js';
+import { prune } from '../pipelines/framework/lifecycle.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -89,6 +89,22 @@ program.command('ingest')
     await withStore(config, (store) => runIngest(store, config, { sources, ...options }));
   });
 
+program.command('prune')
+  .description('Supprime les releases anciennes et les chargements qu\'aucune release gardée ne sert (et leurs lignes)')
+  .addOption(new Option('--keep <n>', 'releases gardées, la courante comprise').default(2).argParser((v) => {
+    if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError('entier ≥ 1 attendu');
+    return Number(v);
+  }))
+  .option('--full', 'réécrit les tables pour rendre la place au disque (VACUUM FULL ; sur PostgreSQL, bloque les lectures le temps de la réécriture)')
+  .action(async (options: { keep: number; full?: boolean }) => {
+    const config = loadConfig();
+    await withStore(config, async (store) => {
+      const result = await prune(store, { keep: options.keep, full: options.full || undefined });
+      process.stderr.write(`Releases gardées : ${result.kept.join(', ') || 'aucune'}\n` +
+        `${result.releases.length} release(s) et ${result.loads.length} chargement(s) supprimés.\n`);
+    });
+  });
+
 program.command('serve')
   .description('Sert l\'API ; ingère l\'échantillon embarqué si aucune release n\'existe encore')
   .action(async () => {
@@ -101,6 +117,8 @@ program.command('serve')
       await runIngest(store, config, { sources: [], sample: true, input: [], departement: [] });
     }
     const registry = loadRegistry(join(config.projectRoot, 'data-sources.yaml'));
+    // Imported here: `ingest` and `prune` need none of the API (a faster start for cron jobs and the fault tests).
+    const { createApp } = await import('./app.js');
     const app = createApp({ store, registry, releaseCheckMs: config.releaseCheckMs, cacheSize: config.cacheSize, logger, publicUrl: config.publicUrl });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, async (info) => {
       const base = config.publicUrl ?? `http://localhost:${info.port}`;

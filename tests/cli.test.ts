@@ -82,6 +82,13 @@ describe('dotation CLI', () => {
     expect(result.stderr).not.toContain('Release');
   });
 
+  it('names the source and the file when --input is a directory (exit 1)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ban-folder-'));
+    const result = await dotation(dataDir, 'ingest', 'ban', '--input', `ban=${folder}`);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`[ban] ${folder}: ${folder} est un dossier, pas un fichier`);
+  });
+
   it('refuses an unknown source and a malformed --input', async () => {
     expect((await dotation(dataDir, 'ingest', 'inconnue')).stderr).toContain('source inconnue « inconnue »');
     expect((await dotation(dataDir, 'ingest', 'cog', '--input', 'cog')).stderr).toContain('--input attend <source>=<chemin|url>');

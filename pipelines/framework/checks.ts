@@ -17,6 +17,16 @@ export function checkRowCount(def: SourceDefinition, stats: SourceStats, scope: 
   }
 }
 
+/**
+ * A run that yields no commune would replace the served data by nothing: refused unless the
+ * registry says the source may be empty (`peutEtreVide`).
+ */
+export function checkNotEmpty(def: SourceDefinition, communes: number, departements: readonly string[]): void {
+  if (communes > 0 || def.peutEtreVide) return;
+  const where = departements.length ? ` pour --departement ${departements.join(', ')}` : '';
+  throw new GateError(def.id, 'source vide', `aucune commune projetée${where} ; la release courante reste servie (« peutEtreVide: true » dans data-sources.yaml si c'est attendu)`);
+}
+
 export function checkAccounting(def: SourceDefinition, stats: SourceStats, scope: ScopeKind): void {
   const rejected = Object.values(stats.rejected).reduce((a, b) => a + b, 0);
   if (stats.projected + rejected !== stats.read) {

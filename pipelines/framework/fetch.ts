@@ -115,6 +115,7 @@ export async function resolveInput(spec: string, options: FetchOptions): Promise
   }
   const path = /^file:/i.test(spec) ? fileURLToPath(spec) : resolve(spec);
   const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory()) throw new FetchError(spec, `${path} est un dossier, pas un fichier : donnez le fichier de la source lui-même`);
   if (!info?.isFile()) throw new FetchError(spec, `fichier local introuvable : ${path}`);
   const sha256 = (await hashFile(path)).digest('hex');
   checkSha256(spec, sha256, options.expectedSha256);

@@ -10,7 +10,7 @@ import type { Provenance, SourceStats } from '../../src/contract/release.js';
 import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
 
 /** Tables that hold rows of a load; a failed or replaced load is deleted from each. */
-const LOAD_TABLES = ['cog_communes', 'cog_history', 'cog_epci', 'cog_departements', 'cog_regions', 'commune_datasets'];
+export const LOAD_TABLES = ['cog_communes', 'cog_history', 'cog_epci', 'cog_departements', 'cog_regions', 'commune_datasets'];
 
 export async function createLoad(store: Store, sourceId: string, millesime: string): Promise<number> {
   const [row] = await store.query<{ id: number }>(

@@ -7,10 +7,9 @@
  */
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import _7z from '7zip-min';
 import { SourceError } from './errors.js';
 import { readFirstLines, splitLine } from './csv-header.js';
-import { sniffFormat } from './geo/archive.js';
+import { ArchiveError, sniffFormat, unpackArchive } from './geo/archive.js';
 
 /** The inputs with every zip replaced by its `.csv` members (sorted by path inside the zip). */
 export async function expandZippedCsv(sourceId: string, files: string[], workDir: string): Promise<string[]> {
@@ -20,9 +19,9 @@ export async function expandZippedCsv(sourceId: string, files: string[], workDir
     const target = join(workDir, `${sourceId}-${i}`);
     mkdirSync(target, { recursive: true });
     try {
-      await _7z.unpack(file, target);
+      await unpackArchive(file, target);
     } catch (e) {
-      throw new SourceError(sourceId, basename(file), `archive zip illisible (${(e as Error).message.split('\n')[0]})`);
+      throw e instanceof ArchiveError ? new SourceError(sourceId, e.file, e.problem) : e;
     }
     for (const name of readdirSync(target, { recursive: true, encoding: 'utf8' }).sort()) {
       const path = join(target, name);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../src/db/client.js';
 import { currentReleaseId } from '../../src/releases/repository.js';
+import { faultPoint } from './faults.js';
 
 export function newReleaseId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
@@ -27,6 +28,7 @@ export async function publishRelease(store: Store, replaced: Map<string, number>
     for (const [sourceId, loadId] of replaced) {
       await tx.query('INSERT INTO release_sources (release_id, source_id, load_id) VALUES ($1, $2, $3)', [id, sourceId, loadId]);
     }
+    for (const sourceId of replaced.keys()) faultPoint('publish', sourceId);
     await tx.query(
       `INSERT INTO current_release (singleton, release_id, published_at) VALUES (1, $1, now())
          ON CONFLICT (singleton) DO UPDATE SET release_id = EXCLUDED.release_id, published_at = EXCLUDED.published_at`, [id]);

@@ -11,7 +11,14 @@ import type { Referential } from '../../src/domain/referential.js';
 import { currentReleaseId, readLoads, readRelease, referentialOfLoad } from '../../src/releases/repository.js';
 import { REFERENTIAL_SOURCE, runReferentialStep } from './referential/step.js';
 import { DepartementScope, type ScopeKind } from './scope.js';
-import { checkAccounting, checkRowCount, communeKeyCheck } from './checks.js';
+import { checkAccounting, checkNotEmpty, checkRowCount, communeKeyCheck } from './checks.js';
+import { carryOverOtherDepartements } from './carry-over.js';
+import { faultPoint } from './faults.js';
+import { SourceError } from './errors.js';
+import { FetchError } from './fetch-http.js';
+import { ArchiveError } from './geo/archive.js';
+import { checkInputFile } from './input-check.js';
+import { reclaimDeadLoads } from './lifecycle.js';
 import { openDuckDb } from './duckdb.js';
 import type { FetchOptions, FetchedFile } from './fetch.js';
 import { allowedHosts, apiKeys, fetchesFromProducer, sourceFiles, type InputPlan } from './inputs.js';
@@ -23,7 +30,7 @@ import { publishRelease } from './publish.js';
 import type { SourceDefinition } from '../../src/contract/registry.js';
 import { StatsReport } from './report.js';
 import type { CommuneRecord, FieldSchema } from '../../src/contract/dataset.js';
-import type { SourcePipeline } from './types.js';
+import type { Progress, SourcePipeline } from './types.js';
 
 export interface IngestOptions {
   store: Store;
@@ -44,10 +51,16 @@ export interface IngestOptions {
   pipelines?: Record<string, SourcePipeline>;
 }
 
-export interface SourceSummary { source: string; loadId: number; millesime: string; stats: SourceStats; files: Provenance['files'] }
+export interface SourceSummary { source: string; loadId: number; millesime: string; stats: SourceStats; files: Provenance['files']; coverage?: Provenance['couverture'] }
 /** A source left out of this run (its previous load, if any, keeps serving). */
 export interface SkippedSource { source: string; motif: string }
-export interface IngestResult { releaseId: string; sources: SourceSummary[]; skipped: SkippedSource[] }
+export interface IngestResult {
+  releaseId: string;
+  sources: SourceSummary[];
+  skipped: SkippedSource[];
+  /** Loads a killed run had left `loading`, marked failed and emptied before this run. */
+  reclaimed: number[];
+}
 
 export class IngestError extends Error {
   constructor(message: string, readonly sources: SourceSummary[], options?: ErrorOptions) { super(message, options); }
@@ -85,13 +98,37 @@ function toProvenance(files: FetchedFile[], projectRoot: string): Provenance {
   };
 }
 
+/** The files of one source, each checked whole before any is read; a failure names the source and the file. */
+async function fetchAndCheck(def: SourceDefinition, plan: InputPlan, progress: Progress, projectRoot: string, headers?: Record<string, string>) {
+  let fetched: Awaited<ReturnType<typeof sourceFiles>>;
+  try {
+    fetched = await sourceFiles(def, plan, progress, headers);
+  } catch (error) {
+    throw error instanceof FetchError ? new SourceError(def.id, error.url, error.problem) : error;
+  }
+  for (const [i, shown] of toProvenance(fetched.files, projectRoot).files.entries()) await checkInputFile(def.id, fetched.files[i].path, shown.url ?? shown.path);
+  return fetched;
+}
+
 /** One step of a run: the referential, or one source. It writes under its load id and says what it found. */
 interface Step {
   id: string;
-  execute(load: { loadId: number; files: string[]; scope: ScopeKind; report: StatsReport }): Promise<{ millesime?: string; fields?: FieldSchema[]; metadata?: Record<string, unknown> }>;
+  execute(load: { loadId: number; files: string[]; scope: ScopeKind; report: StatsReport }): Promise<{ millesime?: string; fields?: FieldSchema[]; metadata?: Record<string, unknown>; coverage?: Provenance['couverture'] }>;
 }
 
+/** One ingestion at a time per store (see Store.lockIngestion); what a dead one left is reclaimed first. */
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
+  const lock = await options.store.lockIngestion();
+  try {
+    const reclaimed = await reclaimDeadLoads(options.store);
+    if (reclaimed.length) options.logger.warn({ loads: reclaimed }, 'chargements laissés par une ingestion interrompue : marqués en échec, lignes supprimées');
+    return { ...(await ingestLocked(options)), reclaimed };
+  } finally {
+    await lock.release();
+  }
+}
+
+async function ingestLocked(options: IngestOptions): Promise<Omit<IngestResult, 'reclaimed'>> {
   const { store, registry, logger } = options;
   const byId = new Map(registry.map((s) => [s.id, s]));
   const asked = options.sources.length
@@ -116,6 +153,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     : undefined;
   // The départements are checked against the COG before any source is fetched.
   let scope = referential ? DepartementScope.validated(departements, referential) : undefined;
+  let cogLoadId = publishedCog;
 
   const progress = options.progress ?? createProgress(logger);
   const duck = await openDuckDb(options.duckdbPath ?? ':memory:');
@@ -139,6 +177,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     async execute({ loadId, files, scope: kind, report }) {
       const built = await runReferentialStep({ def: byId.get(REFERENTIAL_SOURCE)!, files, duckdb: duck.connection, store, loadId, report, scope: kind });
       referential = built.referential;
+      cogLoadId = loadId;
       scope = DepartementScope.validated(departements, referential);
       return { millesime: built.millesime };
     },
@@ -149,6 +188,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       const def = byId.get(id)!;
       const workDir = mkdtempSync(join(workRoot, `${id}-`));
       const pipeline = pipelines.get(id)!;
+      faultPoint('stage', id);
       const output = await pipeline.run({
         source: def,
         files,
@@ -160,8 +200,15 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         workDir,
         bulk: {
           loadId,
-          copy: (table, columns, rows) => store.copy(table, columns, rows),
-          copyCsv: (table, columns, chunks, csv) => store.copyCsv(table, columns, chunks, csv),
+          copy: async (table, columns, rows) => {
+            const count = await store.copy(table, columns, rows);
+            faultPoint('bulk', id);
+            return count;
+          },
+          copyCsv: async (table, columns, chunks, csv) => {
+            await store.copyCsv(table, columns, chunks, csv);
+            faultPoint('bulk', id);
+          },
         },
         dataset: async (other) => {
           if (fresh.has(other)) return fresh.get(other);
@@ -170,12 +217,32 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         },
       });
       const keep = [...pipelines.values()].some((p) => p.dependsOn?.includes(id)) ? [] : undefined;
-      await loadCommuneRecords(store, loadId, output.communes, communeKeyCheck(def, referential!), keep);
+      const checkKey = communeKeyCheck(def, referential!);
+      let projected = 0;
+      const written = await loadCommuneRecords(store, loadId, output.communes, (record) => {
+        checkKey(record);
+        if (++projected === 1) faultPoint('project', id);
+      }, keep);
+      faultPoint('load', id);
       if (keep) fresh.set(id, keep);
+      checkNotEmpty(def, written, departements);
+      const previous = release?.loads[id];
+      let coverage: Provenance['couverture'];
+      if (departements.length) {
+        coverage = { departements: [...scope!.departements] };
+        if (previous !== undefined) {
+          const carried = await carryOverOtherDepartements(store, { from: previous, to: loadId, cogLoadId: cogLoadId!, departements: coverage.departements });
+          Object.assign(coverage, { reprisDe: previous, communesReprises: carried.communes });
+          report.note('communes reprises de la release courante', carried.communes);
+          for (const [table, rows] of Object.entries(carried.bulkRows)) if (rows) report.note(`lignes ${table} reprises`, rows);
+          faultPoint('carry', id);
+        }
+      }
+      faultPoint('check', id);
       checkAccounting(def, report.stats, kind);
       checkRowCount(def, report.stats, kind);
       rmSync(workDir, { recursive: true, force: true });
-      return output;
+      return { ...output, coverage };
     },
   });
   const steps = [...(asked.includes(REFERENTIAL_SOURCE) || !publishedCog ? [referentialStep] : []), ...order.map(sourceStep)];
@@ -192,18 +259,23 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         continue;
       }
       const report = new StatsReport();
-      const { files, scope: kind } = await sourceFiles(def, plan, progress.forSource(step.id), credential.headers);
+      faultPoint('fetch', step.id);
+      const { files, scope: kind } = await fetchAndCheck(def, plan, progress.forSource(step.id), options.projectRoot, credential.headers);
       const loadId = await createLoad(store, step.id, def.millesime);
+      faultPoint('created', step.id);
       const summary: SourceSummary = { source: step.id, loadId, millesime: def.millesime, stats: report.stats, files: toProvenance(files, options.projectRoot).files };
       failed = summary;
       logger.info({ source: step.id, files: summary.files.map((f) => f.url ?? f.path) }, 'ingestion');
       try {
-        const found = await step.execute({ loadId, files: files.map((f) => f.path), scope: kind, report });
+        const found = await step.execute({ loadId, files: files.map((f) => f.path), scope: kind, report })
+          .catch((error: unknown) => { throw error instanceof ArchiveError ? new SourceError(step.id, error.file, error.problem) : error; });
         summary.millesime = found.millesime ?? def.millesime;
+        summary.coverage = found.coverage;
         report.stats.durationMs = Date.now() - started;
         await completeLoad(store, loadId, {
-          millesime: summary.millesime, provenance: { files: summary.files }, stats: report.stats, fields: found.fields, metadata: found.metadata,
+          millesime: summary.millesime, provenance: { files: summary.files, couverture: found.coverage }, stats: report.stats, fields: found.fields, metadata: found.metadata,
         });
+        faultPoint('complete', step.id);
       } catch (error) {
         report.stats.durationMs = Date.now() - started;
         await discardLoad(store, loadId);
@@ -215,7 +287,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       failed = undefined;
     }
     const releaseId = await publishRelease(store, replaced, {
-      sources: done.map((d) => ({ source: d.source, loadId: d.loadId, millesime: d.millesime, stats: d.stats })),
+      sources: done.map((d) => ({ source: d.source, loadId: d.loadId, millesime: d.millesime, stats: d.stats, couverture: d.coverage })),
       sample: Boolean(options.sample),
       departements,
     });

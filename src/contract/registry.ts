@@ -64,6 +64,12 @@ export const sourceDefinitionSchema = z
     partRejeteeMax: z.number().min(0).max(1).optional(),
     /** Attribution the licence asks of reusers (ODbL), repeated in the pack's README. */
     attribution: z.string().min(3).optional(),
+    /**
+     * The source may legitimately publish no commune at all (e.g. a file of rare events, or a
+     * `--departement` it has nothing for). Without it, a run projecting no commune stops the release
+     * instead of replacing the served data by nothing.
+     */
+    peutEtreVide: z.boolean().default(false),
     /** Folder under pipelines/ holding the code (default: the id), so one pipeline can serve several files. */
     pipeline: z.string().regex(/^[a-z0-9-]+$/).optional(),
   })

@@ -8,8 +8,18 @@ import { z } from 'zod';
 export const provenanceFileSchema = z.object({ url: z.string().optional(), path: z.string(), sha256: z.string(), bytes: z.number(), retrievedAt: z.string() });
 export type ProvenanceFile = z.infer<typeof provenanceFileSchema>;
 
-/** Where a load's data came from: every file read, as fetched. */
-export const provenanceSchema = z.object({ files: z.array(provenanceFileSchema) });
+/**
+ * Which départements a load covers: `departements` re-read from its files by a partial run
+ * (absent: the whole file), the rest carried over unchanged from load `reprisDe`.
+ */
+export const coverageSchema = z.object({
+  departements: z.array(z.string()),
+  reprisDe: z.number().int().optional(),
+  communesReprises: z.number().int().optional(),
+});
+
+/** Where a load's data came from: every file read, as fetched, and the départements it covers. */
+export const provenanceSchema = z.object({ files: z.array(provenanceFileSchema), couverture: coverageSchema.optional() });
 export type Provenance = z.infer<typeof provenanceSchema>;
 
 /** Row accounting of one load: every row read is projected or rejected with a reason. */

@@ -34,8 +34,18 @@ export interface Store extends Queryable {
    */
   copyCsv(table: string, columns: string[], chunks: AsyncIterable<string | Uint8Array>, options: CsvCopyOptions): Promise<void>;
   migrate(): Promise<void>;
+  /**
+   * Holds the ingestion lock until `release()`: one ingestion (or prune) at a time, so that a
+   * load still `loading` when the lock is taken was left by a dead process. On PGlite the
+   * data-directory lock already gives it; on PostgreSQL a session advisory lock, which the
+   * server drops by itself when the holder's connection dies (kill -9 included).
+   */
+  lockIngestion(): Promise<{ release(): Promise<void> }>;
   close(): Promise<void>;
 }
+
+/** Key of the advisory lock taken by ingestions on PostgreSQL (any stable bigint). */
+export const INGESTION_LOCK_KEY = 4_711_2024;
 
 export interface CsvCopyOptions { delimiter: string }
 
@@ -135,6 +145,7 @@ export async function openPglite(dataDir?: string): Promise<Store> {
       await copyBlobs(pg, copyStatement(table, columns, "'/dev/blob'", options), chunks);
     },
     migrate: () => migratePglite(drizzlePglite(pg), { migrationsFolder: MIGRATIONS }),
+    lockIngestion: async () => ({ release: async () => {} }),
     async close() {
       await pg.close();
       lock?.release();
@@ -158,6 +169,20 @@ export async function openPostgres(url: string): Promise<Store> {
       await copyFromStdin(sql, copyStatement(table, columns, 'STDIN', options), chunks, (chunk) => chunk);
     },
     migrate: () => migratePostgres(drizzlePostgres(sql), { migrationsFolder: MIGRATIONS }),
+    async lockIngestion() {
+      const session = await sql.reserve();
+      const [{ locked }] = await session.unsafe<{ locked: boolean }[]>('SELECT pg_try_advisory_lock($1) AS locked', [INGESTION_LOCK_KEY]);
+      if (!locked) {
+        session.release();
+        throw new Error('une autre ingestion (ou un prune) est en cours sur cette base PostgreSQL : réessayez quand elle sera terminée');
+      }
+      return {
+        async release() {
+          await session.unsafe('SELECT pg_advisory_unlock($1)', [INGESTION_LOCK_KEY]).catch(() => {});
+          session.release();
+        },
+      };
+    },
     close: () => sql.end({ timeout: 5 }),
   };
 }

@@ -143,3 +143,6 @@ export const banAdresses = pgTable(BAN_TABLE, {
 
 /** Bulk tables that hold rows of a load besides `commune_datasets`: a failed or pruned load is deleted from each. */
 export const BULK_TABLES = [BAN_TABLE];
+
+/** The commune code column of each bulk table: a partial run carries over the other départements' rows by it. */
+export const BULK_COMMUNE_COLUMN: Record<string, string> = { [BAN_TABLE]: 'code_insee' };

@@ -39,11 +39,41 @@ export function isArchive(file: string): boolean {
   return f === '7z' || f === 'zip';
 }
 
+/** What 7-Zip's own report says is wrong with an archive, in French (its exit code alone says nothing). */
+export function describeSevenZipFailure(kind: string, error: unknown): string {
+  const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
+  const lines = `${stderr}\n${stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const find = (pattern: RegExp) => lines.find((l) => pattern.test(l));
+  const truncated = find(/Unexpected end of (archive|data)|Headers Error/i);
+  if (truncated) return `archive ${kind} tronquée (7-Zip : « ${truncated} »)`;
+  const corrupt = find(/Data Error|CRC Failed/i);
+  if (corrupt) return `archive ${kind} corrompue : contrôle CRC en échec sur ${corrupt.split(' : ').slice(1).join(' : ') || corrupt}`;
+  if (find(/Can ?not open the file as/i)) return `archive ${kind} illisible : 7-Zip ne la reconnaît pas comme archive`;
+  return `archive ${kind} illisible (7-Zip : « ${find(/ERROR/i) ?? message} »)`;
+}
+
+/** A member of an archive could not be unpacked: the framework names the source with it. */
+export class ArchiveError extends Error {
+  constructor(readonly file: string, readonly problem: string) {
+    super(`${file}: ${problem}`);
+    this.name = 'ArchiveError';
+  }
+}
+
+/** Unpacks `archive` into `target`, a failure named by what 7-Zip reports. */
+export async function unpackArchive(archive: string, target: string): Promise<void> {
+  try {
+    await _7z.unpack(archive, target);
+  } catch (error) {
+    throw new ArchiveError(basename(archive), describeSevenZipFailure(sniffFormat(archive), error));
+  }
+}
+
 /** Unpacks `archive` into a new folder under `workDir` and returns that folder. */
 export async function extractArchive(archive: string, workDir: string): Promise<string> {
   const target = join(workDir, `${basename(archive).replace(/[^\w.-]+/g, '_')}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);
   mkdirSync(target, { recursive: true });
-  await _7z.unpack(archive, target);
+  await unpackArchive(archive, target);
   return target;
 }
 
