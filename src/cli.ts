@@ -91,7 +91,7 @@ program.command('serve')
     const registry = loadRegistry(join(config.projectRoot, 'data-sources.yaml'));
     const app = createApp({ store, registry, releaseCheckMs: config.releaseCheckMs, cacheSize: config.cacheSize, logger, publicUrl: config.publicUrl });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-      const base = config.publicUrl ?? `http://localhost:${info.port}`;
+      const base = config.port === 0 ? `http://localhost:${info.port}` : config.publicUrl;
       process.stdout.write([
         `Dotation sert l'API sur ${base} (stockage : ${store.driver === 'pglite' ? `PGlite dans ${config.dataDir}` : 'PostgreSQL'})`,
         `  ${base}/commune/35238/dotation`,

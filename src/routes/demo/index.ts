@@ -61,10 +61,13 @@ const getOembed = createRoute({
   },
 });
 
-/** The host names a URL may carry to be "ours": the request's, and the proxy's if any. */
+/**
+ * The hosts a URL may carry to be "ours": the configured origin's, and the one
+ * this request came to (the demo page asks with `location.origin`). The Host
+ * only recognises a URL; what the answer links to is the configured origin.
+ */
 function ownHosts(c: Context<AppEnv>): string[] {
-  const forwarded = (c.req.header('x-forwarded-host') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-  return [new URL(c.req.url).host, ...forwarded].map((h) => h.toLowerCase());
+  return [new URL(publicOrigin(c)).host.toLowerCase(), new URL(c.req.url).host.toLowerCase()];
 }
 
 /** A code from a URL to today's commune, without redirects: oEmbed consumers want an answer, not a 301. */
@@ -123,7 +126,7 @@ export function registerDemoRoutes(app: App): void {
 
   app.openapi(getOembed, (c) => {
     const { url, maxwidth, maxheight, format } = c.req.valid('query');
-    const instance = new URL(c.req.url).pathname;
+    const instance = c.req.path;
     if (format && format !== 'json') {
       // oEmbed §2.3.4: an unsupported format is a 501, not a 400.
       const body = { type: '/problemes/format-non-pris-en-charge', title: 'Format non pris en charge', status: 501, detail: `Format « ${format} » : seul json est servi.`, instance, requestId: c.get('requestId') };
@@ -134,7 +137,7 @@ export function registerDemoRoutes(app: App): void {
     if (target.kind === 'foreign') throw new ApiError('introuvable', target.detail);
     const commune = currentCommuneOf(c, target.code);
     if (!commune) throw new ApiError('introuvable', `Aucune commune actuelle ne répond au code « ${target.code} » dans cette release.`);
-    const origin = new URL(url).origin;
+    const origin = publicOrigin(c);
     const size = embedSize(maxwidth, maxheight);
     return c.json({
       version: '1.0' as const, type: 'rich' as const,
