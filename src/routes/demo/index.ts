@@ -11,6 +11,7 @@ import type { App, AppEnv } from '../../http/context.js';
 import type { CommuneEntry } from '../../domain/referential.js';
 import { problemResponse, problemResponses } from '../../http/problem.js';
 import { ApiError } from '../../errors.js';
+import { integerParam } from '../../http/params.js';
 import { resolveCommune } from '../communes/resolve.js';
 import { ASSET_PREFIX, escapeHtml, fillTemplate, loadAssets, readTemplate } from './assets.js';
 import { embedSize, embedTargetOf } from './oembed.js';
@@ -39,8 +40,8 @@ const getEmbed = createRoute({
 
 const oembedQuery = z.object({
   url: z.string().min(1).openapi({ example: 'http://localhost:3000/commune/35238', description: 'Une URL de cette instance : /commune/{code}, /commune/{code}/embed ou /?commune={code}' }),
-  maxwidth: z.coerce.number().int().positive().optional(),
-  maxheight: z.coerce.number().int().positive().optional(),
+  maxwidth: integerParam(1, 100_000).optional(),
+  maxheight: integerParam(1, 100_000).optional(),
   format: z.string().optional().openapi({ description: 'Seul `json` est pris en charge (501 sinon)' }),
 });
 

@@ -8,6 +8,7 @@ import { problemResponses } from '../../http/problem.js';
 import { ApiError } from '../../errors.js';
 import { datasetDocumentSchema, datasetGeoJsonSchema, dotationSchema } from '../../dotation/schema.js';
 import { resolveCommune } from '../communes/resolve.js';
+import { communeJson } from '../../dotation/commune.js';
 import { datasetCsv, datasetJson, readCommuneDataset } from '../../dotation/dataset.js';
 import { addressCodes, isAddressLoad, streamAddresses } from '../../dotation/addresses.js';
 
@@ -63,11 +64,14 @@ export function registerDotationRoutes(app: App, deps: AppDeps): void {
     const [, id, format = 'json'] = /^(.+?)(?:\.(json|csv|geojson))?$/.exec(dataset)!;
     const release = c.get('release')!;
     const def = deps.registry.find((s) => s.id === id);
-    if (!def || id === 'cog') throw new ApiError('introuvable', `Jeu de données inconnu « ${id} » (voir /sources)`);
+    if (!def) throw new ApiError('introuvable', `Jeu de données inconnu « ${id} » (voir /sources)`);
     const loadId = release.loads[id];
     if (!loadId) throw new ApiError('introuvable', `Le jeu « ${id} » n'est pas chargé dans la release ${release.id}`);
     const load = release.loadInfo.get(loadId)!;
-    const row = await readCommuneDataset(deps.store, loadId, commune.code);
+    // The COG is the referential itself: the commune's identity in this release is its row.
+    const row = id === 'cog'
+      ? { data: communeJson(release.referential, commune) as unknown as Record<string, unknown>, rows: null, features: null }
+      : await readCommuneDataset(deps.store, loadId, commune.code);
     if (!row) throw new ApiError('introuvable', `Le jeu « ${id} » n'a pas de données pour ${commune.nom} (${commune.code})`, { statut: 'no-data-for-commune' });
     const filename = `${commune.code}-${id}-${load.millesime}`;
     // Addresses (BAN) are rows of their own table, streamed in the producer's format.
