@@ -4,6 +4,7 @@ declare module 'autocannon' {
     requests: { total: number; average: number };
     latency: { p50: number; p99: number };
     errors: number; timeouts: number; non2xx: number;
+    statusCodeStats?: Record<string, { count: number }>;
   }
   interface Options {
     url: string; connections?: number; duration?: number;
