@@ -64,7 +64,8 @@ const samples: { t: number; rss: number }[] = [];
 const started = Date.now();
 const sampler = setInterval(() => samples.push({ t: (Date.now() - started) / 1000, rss: rssMb(child.pid!) }), 5000);
 const results = await Promise.all(routes.map((r) => autocannon({
-  url: base, connections: r.connections, duration: seconds,
+  // 60 s before a request counts as an error: on a shared machine a stall is slowness, a reset or a 5xx is an error.
+  url: base, connections: r.connections, duration: seconds, timeout: 60,
   requests: [{ setupRequest: (req) => ({ ...req, path: r.paths() }) }],
 })));
 clearInterval(sampler);
@@ -82,7 +83,7 @@ const from = at(Math.min(120, seconds / 5));
 const to = samples[samples.length - 1];
 const growth = (to.rss - from.rss) / from.rss;
 console.log(`RSS : ${from.rss.toFixed(0)} Mo à ${from.t.toFixed(0)} s, ${to.rss.toFixed(0)} Mo à ${to.t.toFixed(0)} s (${(growth * 100).toFixed(1)} %), pic ${Math.max(...samples.map((s) => s.rss)).toFixed(0)} Mo`);
-console.log(`RSS par minute (Mo) : ${samples.filter((s) => Math.round(s.t) % 60 === 0).map((s) => s.rss.toFixed(0)).join(' ')}`);
+console.log(`RSS par minute (Mo) : ${Array.from({ length: Math.floor(seconds / 60) }, (_, m) => at((m + 1) * 60).rss.toFixed(0)).join(' ')}`);
 const ok = errors === 0 && growth < 0.1;
 console.log(ok ? 'soak tenu : 0 erreur, croissance RSS < 10 %' : `soak NON tenu : ${errors} erreurs ou non-2xx, croissance RSS ${(growth * 100).toFixed(1)} %`);
 process.exit(ok ? 0 : 1);

@@ -110,7 +110,8 @@ export function createApp(deps: AppDeps): App {
     if (ifExists) {
       // `If-None-Match: *` holds only now that the resource is known to exist.
       await res.body?.cancel();
-      c.res = new Response(null, { status: 304, headers: res.headers });
+      c.res = new Response(null, { status: 304 });
+      for (const name of ['Content-Encoding', 'Content-Length', 'Content-Disposition']) c.res.headers.delete(name);
       return;
     }
     if (!encoding) return;

@@ -12,6 +12,9 @@ import { communeJson } from '../../dotation/commune.js';
 import { datasetCsv, datasetJson, readCommuneDataset } from '../../dotation/dataset.js';
 import { addressCodes, isAddressLoad, streamAddresses } from '../../dotation/addresses.js';
 
+/** A registry id (lowercase, digits, hyphens) and an optional format suffix. */
+const DATASET = /^([a-z0-9-]{1,64}?)(?:\.(json|csv|geojson))?$/;
+
 const codeParam = z.object({ code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: '35238' }) });
 
 const getDotation = createRoute({
@@ -29,7 +32,10 @@ const getDataset = createRoute({
   method: 'get', path: '/commune/{code}/datasets/{dataset}', tags: ['Dotation'],
   summary: 'Un jeu de données de la commune, en JSON, CSV (`.csv`) ou GeoJSON (`.geojson`)',
   request: {
-    params: codeParam.extend({ dataset: z.string().openapi({ param: { name: 'dataset', in: 'path' }, example: 'statistiques-insee.csv' }) }),
+    params: codeParam.extend({
+      dataset: z.string().regex(DATASET, 'identifiant de jeu attendu (voir /sources), suivi au besoin de .json, .csv ou .geojson')
+        .openapi({ param: { name: 'dataset', in: 'path' }, example: 'statistiques-insee.csv' }),
+    }),
   },
   responses: {
     200: {
@@ -61,7 +67,7 @@ export function registerDotationRoutes(app: App, deps: AppDeps): void {
   app.openapi(getDataset, async (c) => {
     const { code, dataset } = c.req.valid('param');
     const commune = resolveCommune(c, code);
-    const [, id, format = 'json'] = /^(.+?)(?:\.(json|csv|geojson))?$/.exec(dataset)!;
+    const [, id, format = 'json'] = DATASET.exec(dataset)!;
     const release = c.get('release')!;
     const def = deps.registry.find((s) => s.id === id);
     if (!def) throw new ApiError('introuvable', `Jeu de données inconnu « ${id} » (voir /sources)`);
