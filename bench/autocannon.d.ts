@@ -4,9 +4,10 @@ declare module 'autocannon' {
     requests: { total: number; average: number };
     latency: { p50: number; p99: number };
     errors: number; timeouts: number; non2xx: number;
+    statusCodeStats?: Record<string, { count: number }>;
   }
   interface Options {
-    url: string; connections?: number; duration?: number;
+    url: string; connections?: number; duration?: number; timeout?: number;
     requests?: { setupRequest?: (req: { path: string }) => { path: string } }[];
   }
   export default function autocannon(options: Options): Promise<Result>;

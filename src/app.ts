@@ -3,13 +3,16 @@
  * problem+json errors) and the resource routers. No state of its own beyond
  * per-release caches, so replicas behind a load balancer agree.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import './http/zod-fr.js';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { etagFor, matchesIfNoneMatch, withEncoding } from './http/etag.js';
 import { compressStream, isCompressible, negotiateEncoding } from './http/compression.js';
 import { problemBody, problemResponse } from './http/problem.js';
+import { ALLOW, COMMON_HEADERS, finishHeaders, PREFLIGHT_HEADERS, ReadablePaths, requestIdOf } from './http/surface.js';
+import { DEFAULT_PUBLIC_URL } from './http/origin.js';
 import { ApiError } from './errors.js';
 import type { App, AppDeps, AppEnv } from './http/context.js';
 import { ReleaseTracker } from './releases/serving-release.js';
@@ -32,18 +35,35 @@ const WITHOUT_RELEASE = new Set(['/health', '/openapi.json', '/sources', '/']);
 
 export function createApp(deps: AppDeps): App {
   const tracker = new ReleaseTracker(deps.store, deps.releaseCheckMs ?? 1000);
-  const publicUrl = deps.publicUrl?.replace(/\/$/, '');
+  // Links that leave a response are written from configuration only, never from the request's Host.
+  const publicUrl = (deps.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/$/, '');
   const app: App = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
       const issue = result.error.issues[0];
-      const detail = `${issue.path.join('.') || 'paramètre'} : ${issue.message}`;
-      return problemResponse(problemBody('requete-invalide', detail, new URL(c.req.url).pathname, c.get('requestId')));
+      const parametre = issue.path.join('.') || 'paramètre';
+      return problemResponse(problemBody('requete-invalide', `${parametre} : ${issue.message}`, c.req.path, c.get('requestId'), { parametre }));
     },
   });
+  const readable = new ReadablePaths(() => app.routes);
+
+  /** A response built outside the context (error, preflight) gets the headers every response carries. */
+  const finished = (c: Context<AppEnv>, res: Response): Response => {
+    finishHeaders(res.headers, c.get('release')?.id, c.get('requestId'));
+    return res;
+  };
+
+  /** The API is read-only: OPTIONS is a CORS preflight, any other method a 405 on a path that exists. */
+  const otherMethod = (c: Context<AppEnv>, method: string, path: string): Response => {
+    const requestId = c.get('requestId');
+    if (!readable.has(path)) return finished(c, problemResponse(problemBody('introuvable', `Aucune ressource à ${path}`, path, requestId)));
+    if (method === 'OPTIONS') return finished(c, new Response(null, { status: 204, headers: PREFLIGHT_HEADERS }));
+    const detail = `${method} n'est pas servi sur ${path} : l'API est en lecture seule (${ALLOW}).`;
+    return finished(c, problemResponse(problemBody('methode-non-autorisee', detail, path, requestId), { Allow: ALLOW }));
+  };
 
   // One middleware for what every request needs (request id, release, ETag,
-  // content coding): headers are prepared before the handler runs and the
+  // content coding, CORS): headers are prepared before the handler runs and the
   // finished response is only touched when something must change, because
   // reading it back makes @hono/node-server trade its direct write of a string
   // body for a web stream (that, through hono/compress, cost 70 % of throughput).
@@ -51,34 +71,48 @@ export function createApp(deps: AppDeps): App {
     // Under @hono/node-server, read Node's parsed headers: c.req.header() would build a web Headers per request.
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.headers;
     const header = (name: string) => (incoming ? (incoming[name] as string | undefined) : c.req.header(name));
-    const requestId = header('x-request-id') ?? randomUUID();
+    const requestId = requestIdOf(header('x-request-id'));
     c.set('requestId', requestId);
     c.set('publicUrl', publicUrl);
     const path = c.req.path;
     const release = await tracker.current();
     c.set('release', release);
+    // HEAD runs the GET handler (Hono drops the body): it gets the same headers.
+    const method = c.req.method;
+    if (method !== 'GET' && method !== 'HEAD') return otherMethod(c, method, path);
     if (!release && !WITHOUT_RELEASE.has(path) && !path.startsWith('/sources/') && !path.startsWith('/docs') && !path.startsWith('/demo/assets/')) {
-      throw new ApiError('aucune-release', "Aucune release n'est encore publiée : lancez `npx dotation ingest --sample` ou attendez la fin de l'ingestion initiale.");
+      const detail = "Aucune release n'est encore publiée : lancez `npx dotation ingest --sample` ou attendez la fin de l'ingestion initiale.";
+      return finished(c, problemResponse(problemBody('aucune-release', detail, path, requestId)));
     }
     const encoding = negotiateEncoding(header('accept-encoding'));
     c.set('encoding', encoding);
     c.header('x-request-id', requestId);
     c.header('Vary', 'Accept-Encoding');
+    for (const [name, value] of COMMON_HEADERS) c.header(name, value);
     let etag: string | undefined;
-    if (release && c.req.method === 'GET') {
+    let ifExists = false;
+    if (release) {
+      c.header('Dotation-Release', release.id);
       const url = c.req.url;
       const q = url.indexOf('?');
       etag = etagFor(release.id, path, q < 0 ? '' : url.slice(q + 1));
-      if (matchesIfNoneMatch(header('if-none-match'), etag)) {
-        return c.body(null, 304, { ETag: etag, 'Dotation-Release': release.id });
-      }
-      c.header('Dotation-Release', release.id);
+      const match = matchesIfNoneMatch(header('if-none-match'), etag);
+      if (match === 'tag') return c.body(null, 304, { ETag: etag });
+      ifExists = match === 'any';
       c.header('ETag', etag);
     }
     await next();
     const res = c.res;
     if (res.status !== 200) {
       if (etag) res.headers.delete('ETag');
+      finishHeaders(res.headers, release?.id, requestId);
+      return;
+    }
+    if (ifExists) {
+      // `If-None-Match: *` holds only now that the resource is known to exist.
+      await res.body?.cancel();
+      c.res = new Response(null, { status: 304 });
+      for (const name of ['Content-Encoding', 'Content-Length', 'Content-Disposition']) c.res.headers.delete(name);
       return;
     }
     if (!encoding) return;
@@ -94,7 +128,7 @@ export function createApp(deps: AppDeps): App {
   });
 
   app.onError((error, c) => {
-    const instance = new URL(c.req.url).pathname;
+    const instance = c.req.path;
     if (error instanceof HTTPException) {
       const res = error.getResponse();
       if (c.get('release')) res.headers.set('Dotation-Release', c.get('release')!.id);
@@ -107,7 +141,7 @@ export function createApp(deps: AppDeps): App {
     // Never echo internals: the request id lets an operator find the log line.
     return problemResponse(problemBody('erreur-interne', 'Une erreur inattendue est survenue.', instance, c.get('requestId')));
   });
-  app.notFound((c) => problemResponse(problemBody('introuvable', `Aucune ressource à ${new URL(c.req.url).pathname}`, new URL(c.req.url).pathname, c.get('requestId'))));
+  app.notFound((c) => problemResponse(problemBody('introuvable', `Aucune ressource à ${c.req.path}`, c.req.path, c.get('requestId'))));
 
   registerCommuneRoutes(app, deps);
   registerTerritoireRoutes(app);

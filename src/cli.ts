@@ -121,7 +121,7 @@ program.command('serve')
     const { createApp } = await import('./app.js');
     const app = createApp({ store, registry, releaseCheckMs: config.releaseCheckMs, cacheSize: config.cacheSize, logger, publicUrl: config.publicUrl });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, async (info) => {
-      const base = config.publicUrl ?? `http://localhost:${info.port}`;
+      const base = config.port === 0 ? `http://localhost:${info.port}` : config.publicUrl;
       const coverage = await sampleCoverageLines(store, config, base);
       process.stdout.write([
         `Dotation sert l'API sur ${base} (stockage : ${store.driver === 'pglite' ? `PGlite dans ${config.dataDir}` : 'PostgreSQL'})`,

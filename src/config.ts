@@ -23,13 +23,20 @@ export interface Config {
   port: number;
   host: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  publicUrl?: string;
+  /** Origin of every absolute link the API writes: PUBLIC_URL, else the configured HOST:PORT. */
+  publicUrl: string;
   releaseCheckMs: number;
   cacheSize: number;
   projectRoot: string;
 }
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+
+/** The URL a local client reaches HOST:PORT at: a wildcard address is reached as localhost. */
+function listenUrl(host: string, port: number): string {
+  const name = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
@@ -47,7 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    publicUrl: e.PUBLIC_URL,
+    publicUrl: (e.PUBLIC_URL ?? listenUrl(e.HOST, e.PORT)).replace(/\/$/, ''),
     releaseCheckMs: e.RELEASE_CHECK_MS,
     cacheSize: e.DOTATION_CACHE_SIZE,
     projectRoot: PROJECT_ROOT,

@@ -9,6 +9,7 @@ export const PROBLEM_TYPES = {
   'code-invalide': { status: 400, title: 'Code mal formé' },
   'filtre-requis': { status: 400, title: 'Filtre requis' },
   'introuvable': { status: 404, title: 'Ressource introuvable' },
+  'methode-non-autorisee': { status: 405, title: 'Méthode non autorisée' },
   'aucune-release': { status: 503, title: 'Aucune release publiée' },
   'erreur-interne': { status: 500, title: 'Erreur interne' },
 } as const;

@@ -15,31 +15,49 @@ export function normalizeName(text: string): string {
     .join(' ');
 }
 
+/** Most populated first, then by code: the order of every list of communes the API answers. */
+export function byPopulation(a: CommuneEntry, b: CommuneEntry): number {
+  return (b.population ?? 0) - (a.population ?? 0) || a.code.localeCompare(b.code);
+}
+
 const indexes = new WeakMap<Referential, { entry: CommuneEntry; name: string }[]>();
 
+/** Communes and arrondissements with their normalised names, most populated first (built once per referential). */
 function indexOf(referential: Referential): { entry: CommuneEntry; name: string }[] {
   let index = indexes.get(referential);
   if (!index) {
-    index = [...referential.communesAndArrondissements()].map((entry) => ({ entry, name: normalizeName(entry.nom) }));
+    index = [...referential.communesAndArrondissements()].sort(byPopulation).map((entry) => ({ entry, name: normalizeName(entry.nom) }));
     indexes.set(referential, index);
   }
   return index;
 }
 
+/** Every commune and arrondissement, most populated first; filtering keeps the order. */
+export function entriesByPopulation(referential: Referential): readonly CommuneEntry[] {
+  let entries = ordered.get(referential);
+  if (!entries) {
+    entries = indexOf(referential).map((i) => i.entry);
+    ordered.set(referential, entries);
+  }
+  return entries;
+}
+const ordered = new WeakMap<Referential, CommuneEntry[]>();
+
+/**
+ * Names that begin with the query (the name itself, Évry-Courcouronnes for
+ * « évry ») come first, then names that merely contain its words; each group by
+ * population, as geo.api.gouv.fr users expect.
+ */
 export function searchByName(referential: Referential, query: string, candidates?: Set<CommuneEntry>): CommuneEntry[] {
   const q = normalizeName(query);
   if (!q) return [];
   const tokens = q.split(' ');
-  const scored: { entry: CommuneEntry; score: number }[] = [];
+  const starting: CommuneEntry[] = [];
+  const containing: CommuneEntry[] = [];
   for (const { entry, name } of indexOf(referential)) {
     if (candidates && !candidates.has(entry)) continue;
-    let score = 0;
-    if (name === q) score = 3;
-    else if (name.startsWith(q)) score = 2;
-    else if (tokens.every((t) => name.includes(t))) score = 1;
-    if (score) scored.push({ entry, score });
+    if (name.startsWith(q)) starting.push(entry);
+    else if (tokens.every((t) => name.includes(t))) containing.push(entry);
   }
-  return scored
-    .sort((a, b) => b.score - a.score || (b.entry.population ?? 0) - (a.entry.population ?? 0) || a.entry.code.localeCompare(b.entry.code))
-    .map((s) => s.entry);
+  return starting.concat(containing);
 }

@@ -18,11 +18,11 @@ export interface AppDeps {
   logger?: Logger;
   /** Entries of the rendered-body cache (dotations built once per release, commune, format). */
   cacheSize?: number;
-  /** Origin written into outgoing links (PUBLIC_URL), instead of the request's. */
+  /** Origin written into outgoing links (PUBLIC_URL or the configured HOST:PORT); default http://localhost:3000. */
   publicUrl?: string;
 }
 
 export type AppEnv = {
-  Variables: { requestId: string; release: ServingRelease | undefined; encoding: Encoding | undefined; publicUrl: string | undefined };
+  Variables: { requestId: string; release: ServingRelease | undefined; encoding: Encoding | undefined; publicUrl: string };
 };
 export type App = OpenAPIHono<AppEnv>;

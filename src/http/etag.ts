@@ -43,14 +43,21 @@ export function withEncoding(etag: string, encoding: string): string {
   return `${etag.slice(0, -1)}-${encoding}"`;
 }
 
-/** True when one of the validators names this resource in this release, whatever its content coding. */
-export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+/**
+ * How `If-None-Match` relates to this resource: `tag` when a validator names it
+ * in this release (whatever its content coding) — a 304 without running the
+ * handler; `any` for `*`, which only holds if the resource exists, so the
+ * caller must see the handler answer 200 before it answers 304.
+ */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): 'tag' | 'any' | false {
   if (!header) return false;
   const bare = etag.slice(0, -1);
+  let any = false;
   for (const raw of header.split(',')) {
     const t = raw.trim().replace(/^W\//, '');
-    if (t === '*' || t === etag) return true;
-    if (t.startsWith(bare) && /^-(br|gzip|deflate)"$/.test(t.slice(bare.length))) return true;
+    if (t === etag) return 'tag';
+    if (t.startsWith(bare) && /^-(br|gzip|deflate)"$/.test(t.slice(bare.length))) return 'tag';
+    if (t === '*') any = true;
   }
-  return false;
+  return any ? 'any' : false;
 }

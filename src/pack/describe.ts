@@ -67,7 +67,7 @@ function resourceOf(file: PackFile, ds?: PackDataset) {
   }
   return {
     profile: 'tabular-data-resource', ...common, format: 'csv', mediatype: 'text/csv', encoding: 'utf-8',
-    dialect: { delimiter: ',', lineTerminator: '\n', quoteChar: '"', doubleQuote: true, header: true },
+    dialect: { delimiter: file.delimiter ?? ',', lineTerminator: '\n', quoteChar: '"', doubleQuote: true, header: true },
     schema: tableSchema(file.fields ?? []),
   };
 }
@@ -119,7 +119,7 @@ function fileSection(file: PackFile): string[] {
     '',
     ...(file.description ? [file.description, ''] : []),
     ...(file.format === 'csv' && file.fields ? [
-      'CSV UTF-8, séparateur virgule, une ligne d\'en-tête ; une cellule vide = valeur absente (secret statistique, non renseigné).',
+      `CSV UTF-8, séparateur ${file.delimiter === ';' ? 'point-virgule (celui du producteur, comme l\'API)' : 'virgule'}, une ligne d'en-tête ; une cellule vide = valeur absente (secret statistique, non renseigné).`,
       '',
       ...fieldsTable(file.fields),
       '',

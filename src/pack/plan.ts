@@ -24,6 +24,8 @@ export interface PackFile {
   format: 'csv' | 'geojson';
   /** Table Schema fields (CSV files). */
   fields?: FieldSchema[];
+  /** CSV separator when not `,` (declared in datapackage.json's dialect). */
+  delimiter?: ';';
   chunks: () => AsyncIterable<string | Uint8Array>;
 }
 
@@ -53,7 +55,7 @@ export interface PackPlan {
 }
 
 export function csvFile(table: Table, description?: string): PackFile {
-  return { path: `${table.name}.csv`, name: table.name, title: table.title, description, format: 'csv', fields: table.fields, chunks: () => csvChunks(table) };
+  return { path: `${table.name}.csv`, name: table.name, title: table.title, description, format: 'csv', fields: table.fields, delimiter: table.delimiter, chunks: () => csvChunks(table) };
 }
 
 /** The release's publication instant as RFC 3339 (drivers may hand back PostgreSQL's own text form). */

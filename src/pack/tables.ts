@@ -15,6 +15,11 @@ export interface Table {
   name: string;
   title: string;
   fields: FieldSchema[];
+  /**
+   * The dataset's CSV separator, the same here and in `/datasets/{id}.csv`: the
+   * producer's own for a file served as the producer writes it (BAN: `;`), else `,`.
+   */
+  delimiter?: ';';
   /** Rows in field order, streamed in batches. */
   rows(): AsyncIterable<Scalar[][]>;
 }
@@ -60,8 +65,8 @@ function inFieldOrder(fields: FieldSchema[], rows: Record<string, Scalar>[]): Sc
  * The commune's rows are those whose code is one of `data.codesSource` (former
  * codes, arrondissements), read in pages so that a large commune never sits in memory.
  */
-const BULK_TABLES: Record<string, { codeColumn: string; orderBy: string }> = {
-  ban_adresses: { codeColumn: 'code_insee', orderBy: 'id, numero, rep, nom_voie' },
+const BULK_TABLES: Record<string, { codeColumn: string; orderBy: string; delimiter?: ';' }> = {
+  ban_adresses: { codeColumn: 'code_insee', orderBy: 'id, numero, rep, nom_voie', delimiter: ';' },
 };
 const BULK_PAGE = 5000;
 
@@ -70,13 +75,14 @@ function bulkTable(db: Queryable, ds: CommuneDataset, code: string): Table | und
   const fields = declaredFields(ds.load);
   if (typeof table !== 'string' || !BULK_TABLES[table] || !fields) return undefined;
   if (![table, ...fields.map((f) => f.name)].every((n) => IDENT.test(n))) return undefined;
-  const { codeColumn, orderBy } = BULK_TABLES[table];
+  const { codeColumn, orderBy, delimiter } = BULK_TABLES[table];
   const codes = Array.isArray(ds.data.codesSource) && ds.data.codesSource.length ? (ds.data.codesSource as string[]).map(String) : [code];
   const columns = fields.map((f) => f.name).join(', ');
   return {
     name: ds.def.id,
     title: ds.def.titre,
     fields,
+    delimiter,
     async *rows() {
       for (const source of [...new Set(codes)].sort()) {
         for (let offset = 0; ; offset += BULK_PAGE) {
@@ -135,10 +141,11 @@ export function communeTable(referential: Referential, communes: CommuneEntry[],
 
 /** CSV text of a table, in chunks of about 64 kB. */
 export async function* csvChunks(table: Table): AsyncIterable<string> {
-  let chunk = csvLine(table.fields.map((f) => f.name));
+  const separator = table.delimiter ?? ',';
+  let chunk = csvLine(table.fields.map((f) => f.name), separator);
   for await (const batch of table.rows()) {
     for (const row of batch) {
-      chunk += csvLine(row);
+      chunk += csvLine(row, separator);
       if (chunk.length >= 65_536) {
         yield chunk;
         chunk = '';

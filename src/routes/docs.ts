@@ -15,7 +15,15 @@ const PAGE = `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Dotation — documentation de l'API</title><link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div><script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });</script></body></html>`;
+<script src="/docs/init.js"></script></body></html>`;
+
+/** Started from a file, not inline, so that the page's policy allows scripts from this origin only. */
+const INIT = "window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });\n";
+
+/** Same origin only; Swagger UI sets inline styles, hence 'unsafe-inline' for styles (never for scripts). */
+const PAGE_HEADERS = {
+  'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
+};
 
 export function registerDocs(app: App): void {
   app.doc31('/openapi.json', {
@@ -28,7 +36,8 @@ export function registerDocs(app: App): void {
     },
     tags: [{ name: 'Communes' }, { name: 'Territoires' }, { name: 'Dotation' }, { name: 'Méta' }],
   });
-  app.get('/docs', (c) => c.html(PAGE));
+  app.get('/docs', (c) => c.html(PAGE, 200, PAGE_HEADERS));
+  app.get('/docs/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }));
   app.get('/docs/assets/:file', async (c) => {
     const file = normalize(c.req.param('file'));
     const ext = file.slice(file.lastIndexOf('.'));

@@ -54,7 +54,7 @@ for (const kind of storeKinds) {
           'essai-geo': recordsPipeline('essai-geo', [geoRecord('35238', 1)], { fields: GEO_FIELDS }),
         },
       });
-      app = createApp({ store, registry: testRegistry, releaseCheckMs: 0 });
+      app = createApp({ store, registry: testRegistry, releaseCheckMs: 0, publicUrl: 'http://dotation.test' });
     });
     afterAll(() => store.dispose());
 

@@ -136,9 +136,10 @@ for (const kind of storeKinds) {
 
     it('streams a bulk table in pages, every row once, in a stable order', () => {
       const lines = entry('essai-adresses.csv')!.text.trimEnd().split('\n');
-      expect(lines[0]).toBe(ADDRESS_COLUMNS.join(','));
+      // Addresses keep the producer's ';' (the BAN dialect), as /datasets/ban.csv serves them.
+      expect(lines[0]).toBe(ADDRESS_COLUMNS.join(';'));
       expect(lines.length - 1).toBe(ADDRESSES);
-      const ids = lines.slice(1).map((l) => l.split(',')[0]);
+      const ids = lines.slice(1).map((l) => l.split(';')[0]);
       expect(new Set(ids).size).toBe(ADDRESSES);
       expect([...ids].sort()).toEqual(ids);
       expect(entry('essai-adresses-synthese.csv')!.text).toContain(`adresses,${ADDRESSES}`);

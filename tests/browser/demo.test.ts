@@ -57,11 +57,13 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
     store = await storeKinds[0].open();
     // Every registered source, illustrative samples included: the card has something to show for each.
     await ingestForTest(store, { sources: registry.map((s) => s.id), sample: true });
-    const app = createApp({ store, registry, releaseCheckMs: 0 });
+    // Links come from the configured origin: the app is built once the port is known.
+    const served: { app?: ReturnType<typeof createApp> } = {};
     await new Promise<void>((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve());
+      server = serve({ fetch: (request, env) => served.app!.fetch(request, env), port: 0, hostname: '127.0.0.1' }, () => resolve());
     });
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served.app = createApp({ store, registry, releaseCheckMs: 0, publicUrl: origin });
     rennes = await jsonOf(await api('/commune/35238/dotation'), dotationSchema);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({

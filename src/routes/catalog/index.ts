@@ -14,6 +14,7 @@ import type { ServingRelease } from '../../releases/serving-release.js';
 import { loadedDatasets } from '../../pack/content.js';
 import { resolveCommune } from '../communes/resolve.js';
 import { publicOrigin } from '../../http/origin.js';
+import { integerParam } from '../../http/params.js';
 
 const JSONLD = 'application/ld+json';
 export const jsonldSchema = z.object({ '@context': z.record(z.string(), z.string()), '@id': z.string(), '@type': z.union([z.string(), z.array(z.string())]) }).passthrough();
@@ -58,8 +59,8 @@ export function registerCatalogRoutes(app: App, deps: AppDeps): void {
     description: 'Chaque page couvre `pageSize` communes (par code croissant) et porte une vue `hydra:PartialCollectionView` (`hydra:first`, `hydra:next`, `hydra:last`…), comme l\'attendent les moissonneurs DCAT de udata et de CKAN.',
     request: {
       query: z.object({
-        page: z.coerce.number().int().min(1).optional().openapi({ example: 1 }),
-        pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().openapi({ example: DEFAULT_PAGE_SIZE }),
+        page: integerParam(1, 1_000_000).optional().openapi({ example: 1 }),
+        pageSize: integerParam(1, MAX_PAGE_SIZE).optional().openapi({ example: DEFAULT_PAGE_SIZE }),
       }),
     },
     responses: { 200: { description: 'Une page du catalogue', content: jsonld }, ...problemResponses },

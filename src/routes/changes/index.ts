@@ -14,7 +14,7 @@ const getChanges = createRoute({
   description: 'Compare, jeu par jeu, l\'empreinte du contenu de la commune dans la release `since` et dans la release servie : un portail ne retélécharge que ce qui a changé. Les releases sont listées par `/releases`.',
   request: {
     params: z.object({ code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: '35238' }) }),
-    query: z.object({ since: z.string().min(1).max(64).openapi({ description: 'Identifiant d\'une release (voir /releases)', example: '20260101T000000Z-abcd' }) }),
+    query: z.object({ since: z.string().regex(/^[0-9A-Za-z.-]{1,64}$/, 'identifiant de release attendu (ex. 20260101T000000Z-abcd, voir /releases)').openapi({ description: 'Identifiant d\'une release (voir /releases)', example: '20260101T000000Z-abcd' }) }),
   },
   responses: {
     200: {

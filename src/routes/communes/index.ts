@@ -3,8 +3,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { App, AppDeps } from '../../http/context.js';
 import { COMMUNE_CODE, DEPARTEMENT_CODE, SIREN } from '../../domain/codes.js';
 import type { CommuneEntry } from '../../domain/referential.js';
-import { searchByName } from '../../domain/search.js';
+import { entriesByPopulation, searchByName } from '../../domain/search.js';
 import { problemResponses } from '../../http/problem.js';
+import { decimalParam, integerParam } from '../../http/params.js';
 import { ApiError } from '../../errors.js';
 import { communeJson, communeSchema } from '../../dotation/commune.js';
 import { resolveCommune } from './resolve.js';
@@ -53,9 +54,9 @@ const listQuery = z.object({
   codeEpci: z.string().regex(SIREN, 'un SIREN d\'EPCI a 9 chiffres').optional(),
   code: z.string().regex(COMMUNE_CODE, 'code commune mal formé').optional(),
   type: z.enum(['commune-actuelle', 'arrondissement-municipal']).optional().openapi({ description: 'Par défaut les communes ; les arrondissements municipaux sur demande' }),
-  limit: z.coerce.number().int().min(1).max(50_000).optional(),
-  lat: z.coerce.number().min(-90).max(90).optional().openapi({ description: 'Avec `lon` : la commune qui contient ce point (WGS84)', example: 48.1113 }),
-  lon: z.coerce.number().min(-180).max(180).optional().openapi({ example: -1.6800 }),
+  limit: integerParam(1, 50_000).optional(),
+  lat: decimalParam(-90, 90).optional().openapi({ description: 'Avec `lon` : la commune qui contient ce point (WGS84)', example: 48.1113 }),
+  lon: decimalParam(-180, 180).optional().openapi({ example: -1.6800 }),
   format: formatParam,
   geometry: geometryParam,
 });
@@ -71,7 +72,7 @@ export const listCommunes = createRoute({
   path: '/communes',
   tags: ['Communes'],
   summary: 'Recherche de communes par code postal, nom, département, EPCI, ou par point (lat/lon)',
-  description: 'Les filtres se combinent. `nom` tolère casse, accents, traits d\'union, apostrophes et st/ste ; les résultats sont classés par pertinence puis population. `lat`+`lon` : la commune qui contient le point (et l\'arrondissement pour Paris, Lyon, Marseille), liste vide en mer ou hors de France. `format=geojson` : FeatureCollection ; `geometry=contour` exige un filtre (400 sinon, comme geo.api.gouv.fr).',
+  description: 'Les filtres se combinent. `nom` tolère casse, accents, traits d\'union, apostrophes et st/ste ; les noms qui commencent par la recherche d\'abord, puis ceux qui en contiennent les mots, chaque groupe par population décroissante ; sans `nom`, par population décroissante. `lat`+`lon` : la commune qui contient le point (et l\'arrondissement pour Paris, Lyon, Marseille), liste vide en mer ou hors de France. `format=geojson` : FeatureCollection ; `geometry=contour` exige un filtre (400 sinon, comme geo.api.gouv.fr).',
   request: { query: listQuery },
   responses: {
     200: { description: 'Communes', content: { 'application/json': { schema: communeListSchema }, ...geoJsonContent } },
@@ -123,7 +124,7 @@ export function registerCommuneRoutes(app: App, deps?: Pick<AppDeps, 'store'>): 
         }
       }
     } else {
-      found = [...referential.communesAndArrondissements()].filter((e) => e.type === type);
+      found = entriesByPopulation(referential).filter((e) => e.type === type);
     }
     if (q.code) found = found.filter((e) => e.code === q.code);
     if (q.codePostal) found = found.filter((e) => e.codesPostaux.includes(q.codePostal!));

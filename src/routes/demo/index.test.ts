@@ -81,7 +81,7 @@ describe('demo routes on the referential', () => {
   beforeAll(async () => {
     store = await pglite.open();
     await ingestForTest(store, { sources: ['cog'] });
-    app = createApp({ store, registry, releaseCheckMs: 0 });
+    app = createApp({ store, registry, releaseCheckMs: 0, publicUrl: ORIGIN });
   }, 120_000);
   afterAll(() => store.dispose());
 
@@ -146,10 +146,15 @@ describe('demo routes on the referential', () => {
     expect(former.html).toContain('/commune/35062/embed');
   });
 
-  it('trusts the proxy\'s host for the URL', async () => {
-    const res = await get(`/oembed?url=${encodeURIComponent('https://dotation.example.fr/commune/35238')}`, { 'x-forwarded-host': 'dotation.example.fr' });
-    expect(res.status).toBe(200);
-    expect((await jsonOf(res, oembedSchema)).html).toContain('src="https://dotation.example.fr/commune/35238/embed"');
+  it('writes links from the configured origin, whatever Host or X-Forwarded-Host say', async () => {
+    const spoofed = { host: 'evil.example', 'x-forwarded-host': 'evil.example' };
+    for (const url of ['http://evil.example/commune/35238', `${ORIGIN}/commune/35238`]) {
+      const res = await app.request(`http://evil.example/oembed?url=${encodeURIComponent(url)}`, { headers: spoofed });
+      const text = await res.text();
+      expect(text).not.toContain('evil.example');
+      expect(text).toContain(`src=\\"${ORIGIN}/commune/35238/embed\\"`);
+    }
+    expect((await app.request(`/oembed?url=${encodeURIComponent('http://other.example/commune/35238')}`, { headers: spoofed })).status).toBe(404);
   });
 
   it.each([

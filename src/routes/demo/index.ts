@@ -11,6 +11,7 @@ import type { App, AppEnv } from '../../http/context.js';
 import type { CommuneEntry } from '../../domain/referential.js';
 import { problemResponse, problemResponses } from '../../http/problem.js';
 import { ApiError } from '../../errors.js';
+import { integerParam } from '../../http/params.js';
 import { resolveCommune } from '../communes/resolve.js';
 import { ASSET_PREFIX, escapeHtml, fillTemplate, loadAssets, readTemplate } from './assets.js';
 import { embedSize, embedTargetOf } from './oembed.js';
@@ -39,8 +40,8 @@ const getEmbed = createRoute({
 
 const oembedQuery = z.object({
   url: z.string().min(1).openapi({ example: 'http://localhost:3000/commune/35238', description: 'Une URL de cette instance : /commune/{code}, /commune/{code}/embed ou /?commune={code}' }),
-  maxwidth: z.coerce.number().int().positive().optional(),
-  maxheight: z.coerce.number().int().positive().optional(),
+  maxwidth: integerParam(1, 100_000).optional(),
+  maxheight: integerParam(1, 100_000).optional(),
   format: z.string().optional().openapi({ description: 'Seul `json` est pris en charge (501 sinon)' }),
 });
 
@@ -61,10 +62,13 @@ const getOembed = createRoute({
   },
 });
 
-/** The host names a URL may carry to be "ours": the request's, and the proxy's if any. */
+/**
+ * The hosts a URL may carry to be "ours": the configured origin's, and the one
+ * this request came to (the demo page asks with `location.origin`). The Host
+ * only recognises a URL; what the answer links to is the configured origin.
+ */
 function ownHosts(c: Context<AppEnv>): string[] {
-  const forwarded = (c.req.header('x-forwarded-host') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-  return [new URL(c.req.url).host, ...forwarded].map((h) => h.toLowerCase());
+  return [new URL(publicOrigin(c)).host.toLowerCase(), new URL(c.req.url).host.toLowerCase()];
 }
 
 /** A code from a URL to today's commune, without redirects: oEmbed consumers want an answer, not a 301. */
@@ -123,7 +127,7 @@ export function registerDemoRoutes(app: App): void {
 
   app.openapi(getOembed, (c) => {
     const { url, maxwidth, maxheight, format } = c.req.valid('query');
-    const instance = new URL(c.req.url).pathname;
+    const instance = c.req.path;
     if (format && format !== 'json') {
       // oEmbed §2.3.4: an unsupported format is a 501, not a 400.
       const body = { type: '/problemes/format-non-pris-en-charge', title: 'Format non pris en charge', status: 501, detail: `Format « ${format} » : seul json est servi.`, instance, requestId: c.get('requestId') };
@@ -134,7 +138,7 @@ export function registerDemoRoutes(app: App): void {
     if (target.kind === 'foreign') throw new ApiError('introuvable', target.detail);
     const commune = currentCommuneOf(c, target.code);
     if (!commune) throw new ApiError('introuvable', `Aucune commune actuelle ne répond au code « ${target.code} » dans cette release.`);
-    const origin = new URL(url).origin;
+    const origin = publicOrigin(c);
     const size = embedSize(maxwidth, maxheight);
     return c.json({
       version: '1.0' as const, type: 'rich' as const,

@@ -8,9 +8,13 @@ import { problemResponses } from '../../http/problem.js';
 import { ApiError } from '../../errors.js';
 import { datasetDocumentSchema, datasetGeoJsonSchema, dotationSchema } from '../../dotation/schema.js';
 import { resolveCommune } from '../communes/resolve.js';
+import { communeJson } from '../../dotation/commune.js';
 import { datasetCsv, datasetJson, readCommuneDataset } from '../../dotation/dataset.js';
 import { addressCodes, isAddressLoad, streamAddresses } from '../../dotation/addresses.js';
 import { dotationOptions, dotationQuery, dotationVariant } from './query.js';
+
+/** A registry id (lowercase, digits, hyphens) and an optional format suffix. */
+const DATASET = /^([a-z0-9-]{1,64}?)(?:\.(json|csv|geojson))?$/;
 
 const codeParam = z.object({ code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: '35238' }) });
 
@@ -31,7 +35,10 @@ const getDataset = createRoute({
   method: 'get', path: '/commune/{code}/datasets/{dataset}', tags: ['Dotation'],
   summary: 'Un jeu de données de la commune, en JSON, CSV (`.csv`) ou GeoJSON (`.geojson`)',
   request: {
-    params: codeParam.extend({ dataset: z.string().openapi({ param: { name: 'dataset', in: 'path' }, example: 'statistiques-insee.csv' }) }),
+    params: codeParam.extend({
+      dataset: z.string().regex(DATASET, 'identifiant de jeu attendu (voir /sources), suivi au besoin de .json, .csv ou .geojson')
+        .openapi({ param: { name: 'dataset', in: 'path' }, example: 'statistiques-insee.csv' }),
+    }),
   },
   responses: {
     200: {
@@ -64,14 +71,17 @@ export function registerDotationRoutes(app: App, deps: AppDeps): void {
   app.openapi(getDataset, async (c) => {
     const { code, dataset } = c.req.valid('param');
     const commune = resolveCommune(c, code);
-    const [, id, format = 'json'] = /^(.+?)(?:\.(json|csv|geojson))?$/.exec(dataset)!;
+    const [, id, format = 'json'] = DATASET.exec(dataset)!;
     const release = c.get('release')!;
     const def = deps.registry.find((s) => s.id === id);
-    if (!def || id === 'cog') throw new ApiError('introuvable', `Jeu de données inconnu « ${id} » (voir /sources)`);
+    if (!def) throw new ApiError('introuvable', `Jeu de données inconnu « ${id} » (voir /sources)`);
     const loadId = release.loads[id];
     if (!loadId) throw new ApiError('introuvable', `Le jeu « ${id} » n'est pas chargé dans la release ${release.id}`);
     const load = release.loadInfo.get(loadId)!;
-    const row = await readCommuneDataset(deps.store, loadId, commune.code);
+    // The COG is the referential itself: the commune's identity in this release is its row.
+    const row = id === 'cog'
+      ? { data: communeJson(release.referential, commune) as unknown as Record<string, unknown>, rows: null, features: null }
+      : await readCommuneDataset(deps.store, loadId, commune.code);
     if (!row) throw new ApiError('introuvable', `Le jeu « ${id} » n'a pas de données pour ${commune.nom} (${commune.code})`, { statut: 'no-data-for-commune' });
     const filename = `${commune.code}-${id}-${load.millesime}`;
     // Addresses (BAN) are rows of their own table, streamed in the producer's format.

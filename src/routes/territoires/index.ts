@@ -6,17 +6,20 @@ import type { CommuneEntry, Referential } from '../../domain/referential.js';
 import { problemResponses } from '../../http/problem.js';
 import { ApiError } from '../../errors.js';
 
+/** One population everywhere (here, in /commune and in the territory's dotation): the sum over today's communes. */
+const POPULATION = 'Population municipale : somme des populations des communes membres actuelles (celles de /commune/{code}, même millésime), la valeur que la dotation agrège';
 const communeRef = z.object({ code: z.string(), nom: z.string(), population: z.number().int().nullable(), codesPostaux: z.array(z.string()) });
 export const epciSchema = z.object({
-  code: z.string().openapi({ example: '243500139' }), nom: z.string(), type: z.string(), population: z.number().int().nullable(),
+  code: z.string().openapi({ example: '243500139' }), nom: z.string(), type: z.string(),
+  population: z.number().int().openapi({ description: POPULATION }),
   communes: z.array(communeRef),
 }).openapi('Epci');
 export const departementSchema = z.object({
   code: z.string().openapi({ example: '35' }), nom: z.string(), codeRegion: z.string(), chefLieu: z.string().nullable(), zone: z.string().nullable(),
-  region: z.object({ code: z.string(), nom: z.string() }).nullable(), population: z.number().int(), communes: z.array(communeRef),
+  region: z.object({ code: z.string(), nom: z.string() }).nullable(), population: z.number().int().openapi({ description: POPULATION }), communes: z.array(communeRef),
 }).openapi('Departement');
 export const regionSchema = z.object({
-  code: z.string().openapi({ example: '53' }), nom: z.string(), chefLieu: z.string().nullable(), zone: z.string().nullable(), population: z.number().int(),
+  code: z.string().openapi({ example: '53' }), nom: z.string(), chefLieu: z.string().nullable(), zone: z.string().nullable(), population: z.number().int().openapi({ description: POPULATION }),
   departements: z.array(z.object({ code: z.string(), nom: z.string() })), communes: z.array(communeRef),
 }).openapi('Region');
 
@@ -50,7 +53,7 @@ export function registerTerritoireRoutes(app: App): void {
     const epci = referential.epci.get(siren);
     if (!epci) throw new ApiError('introuvable', `Aucun EPCI à fiscalité propre de SIREN ${siren} dans le COG ${referential.millesime}`);
     const membres = epci.membres.map((m) => referential.commune(m)).filter((m): m is CommuneEntry => Boolean(m)).sort((a, b) => a.code.localeCompare(b.code));
-    return c.json({ code: epci.code, nom: epci.nom, type: epci.type, population: epci.population ?? sum(membres), communes: membres.map(ref) }, 200);
+    return c.json({ code: epci.code, nom: epci.nom, type: epci.type, population: sum(membres), communes: membres.map(ref) }, 200);
   });
 
   app.openapi(getDepartement, (c) => {
