@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two test files at a time: most of a file's time is spent waiting on PostgreSQL, a child CLI or a browser.
+    maxWorkers: 2,
     reporters: ['default', './tests/helpers/plain-summary-reporter.ts'],
   },
 });

@@ -7,7 +7,12 @@ import { Referential, type ReferentialData } from '../domain/referential.js';
 import type { LoadInfo, ReleaseInfo } from '../contract/release.js';
 
 
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
+/**
+ * A timestamp as the API serves it, formatted by the database: the drivers do not agree on what they hand back
+ * for a timestamptz (a Date, or PostgreSQL's text form in some postgres.js sessions), and two processes serving the
+ * same release must answer the same bytes.
+ */
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** Throws when the store cannot answer (the health check). */
 export async function pingStore(db: Queryable): Promise<void> {
@@ -20,8 +25,8 @@ export async function currentReleaseId(db: Queryable): Promise<string | undefine
 }
 
 export async function readRelease(db: Queryable, id: string): Promise<ReleaseInfo | undefined> {
-  const [row] = await db.query<{ id: string; parent_id: string | null; created_at: Date; summary: unknown; published_at: Date | null }>(
-    `SELECT r.id, r.parent_id, r.created_at, r.summary, c.published_at
+  const [row] = await db.query<{ id: string; parent_id: string | null; created_at: string; summary: unknown; published_at: string | null }>(
+    `SELECT r.id, r.parent_id, ${iso('r.created_at')} AS created_at, r.summary, ${iso('c.published_at')} AS published_at
        FROM releases r LEFT JOIN current_release c ON c.release_id = r.id WHERE r.id = $1`, [id]);
   if (!row) return undefined;
   const sources = await db.query<{ source_id: string; load_id: number }>(
@@ -29,24 +34,25 @@ export async function readRelease(db: Queryable, id: string): Promise<ReleaseInf
   return {
     id: row.id,
     parentId: row.parent_id,
-    createdAt: iso(row.created_at),
-    publishedAt: row.published_at ? iso(row.published_at) : undefined,
+    createdAt: row.created_at,
+    publishedAt: row.published_at ?? undefined,
     summary: row.summary,
     loads: Object.fromEntries(sources.map((s) => [s.source_id, s.load_id])),
   };
 }
 
 export async function listReleases(db: Queryable): Promise<{ id: string; parentId: string | null; createdAt: string }[]> {
-  const rows = await db.query<{ id: string; parent_id: string | null; created_at: Date }>('SELECT id, parent_id, created_at FROM releases ORDER BY created_at DESC, id DESC');
-  return rows.map((r) => ({ id: r.id, parentId: r.parent_id, createdAt: iso(r.created_at) }));
+  const rows = await db.query<{ id: string; parent_id: string | null; created: string }>(
+    `SELECT id, parent_id, ${iso('created_at')} AS created FROM releases ORDER BY created_at DESC, id DESC`);
+  return rows.map((r) => ({ id: r.id, parentId: r.parent_id, createdAt: r.created }));
 }
 
 export async function readLoads(db: Queryable, ids: number[]): Promise<Map<number, LoadInfo>> {
   if (!ids.length) return new Map();
-  const rows = await db.query<{ id: number; source_id: string; millesime: string; created_at: Date; provenance: LoadInfo['provenance']; stats: LoadInfo['stats']; fields: unknown; metadata: unknown }>(
-    'SELECT id, source_id, millesime, created_at, provenance, stats, fields, metadata FROM loads WHERE id = ANY($1::int[])', [ids]);
+  const rows = await db.query<{ id: number; source_id: string; millesime: string; created_at: string; provenance: LoadInfo['provenance']; stats: LoadInfo['stats']; fields: unknown; metadata: unknown }>(
+    `SELECT id, source_id, millesime, ${iso('created_at')} AS created_at, provenance, stats, fields, metadata FROM loads WHERE id = ANY($1::int[])`, [ids]);
   return new Map(rows.map((r) => [r.id, {
-    id: r.id, sourceId: r.source_id, millesime: r.millesime, createdAt: iso(r.created_at), provenance: r.provenance, stats: r.stats, fields: r.fields, metadata: r.metadata,
+    id: r.id, sourceId: r.source_id, millesime: r.millesime, createdAt: r.created_at, provenance: r.provenance, stats: r.stats, fields: r.fields, metadata: r.metadata,
   }]));
 }
 

@@ -43,6 +43,8 @@ function postgresTarget(adminUrl: string, name = `dotation_faults_${randomBytes(
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const admin = () => postgres(adminUrl, { max: 1, onnotice: () => {} });
+  // Each CLI process gets its own DATA_DIR: DuckDB's ingestion file there is locked by one process at a time.
+  const dataDir = mkdtempSync(join(tmpdir(), 'dotation-faults-pg-'));
   let created: Promise<void> | undefined;
   const ensure = () => (created ??= (async () => {
     const sql = admin();
@@ -51,7 +53,7 @@ function postgresTarget(adminUrl: string, name = `dotation_faults_${randomBytes(
   })());
   return {
     name: 'postgres',
-    env: { DATABASE_URL: url.toString() },
+    env: { DATABASE_URL: url.toString(), DATA_DIR: dataDir },
     open: async () => { await ensure(); return openPostgres(url.toString()); },
     async copy() {
       await ensure();
@@ -63,6 +65,7 @@ function postgresTarget(adminUrl: string, name = `dotation_faults_${randomBytes(
       const sql = admin();
       await sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await sql.end();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -197,7 +200,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a server kept running on PostgreS
 
   it('answers 200 from the old release, then from the new one, never a mix', async () => {
     const app = createApp({ store, registry, releaseCheckMs: 0 });
-    const urls = ['/commune/05006/dotation', '/releases/current', '/commune/05006/datasets/etat-civil-insee'];
+    // URLs that answer 200 (a 404's body carries its request id, so two of them never compare equal).
+    const urls = ['/commune/75056/dotation', '/releases/current', '/commune/75056/datasets/etat-civil-insee'];
     const get = async () => Promise.all(urls.map(async (url) => { const res = await app.request(url); return `${res.status} ${await res.text()}`; }));
     const old = await get();
     const seen: string[][] = [];
