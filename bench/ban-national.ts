@@ -32,6 +32,7 @@ import { banReadCsv } from '../pipelines/framework/ban-csv.js';
 import type { BanCommuneData } from '../pipelines/ban/project.js';
 import { generateNationalBan } from './ban-generate.js';
 import { gridIris } from './iris-grid.js';
+import { parseRecord } from '../pipelines/framework/load.js';
 
 const { values } = parseArgs({
   options: {
@@ -121,7 +122,7 @@ async function ingest(): Promise<void> {
     },
   });
   const records = [];
-  for await (const r of output.communes) records.push(r);
+  for await (const r of output.communes) records.push(parseRecord(r));
   phases.push([currentPhase, (performance.now() - phaseStart) / 1000]);
   const seconds = (performance.now() - t) / 1000;
   const cpu = process.cpuUsage(cpuStart);

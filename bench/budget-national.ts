@@ -22,6 +22,7 @@ import { readDeclaredCsvSql } from '../pipelines/framework/declared-csv.js';
 import { readHeader } from '../pipelines/framework/csv-header.js';
 import pipeline from '../pipelines/budget-ofgl/source.js';
 import { generateNationalBudget } from './budget-generate.js';
+import { parseRecord, serializeRecord } from '../pipelines/framework/load.js';
 
 const { values } = parseArgs({
   options: {
@@ -74,9 +75,11 @@ const grouped = seconds(t);
 let communes = 0;
 let bytes = 0;
 let mismatches = 0;
-for await (const record of output.communes) {
+for await (const raw of output.communes) {
   communes++;
-  bytes += JSON.stringify(record.data).length + JSON.stringify(record.rows).length;
+  const json = serializeRecord(raw);
+  bytes += json.data.length + (json.rows?.length ?? 0);
+  const record = parseRecord(raw);
   if (record.rows!.length !== expected.get(record.code)) mismatches++;
 }
 const total = seconds(t);

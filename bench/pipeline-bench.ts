@@ -14,6 +14,7 @@ import { loadDecoupage } from '../pipelines/framework/referential/decoupage.js';
 import { DepartementScope } from '../pipelines/framework/scope.js';
 import { loadRegistry } from '../src/contract/registry.js';
 import type { SourcePipeline } from '../pipelines/framework/types.js';
+import { serializeRecord } from '../pipelines/framework/load.js';
 
 export const root = join(import.meta.dirname, '..');
 export const referential = (): Referential => new Referential(loadDecoupage());
@@ -64,7 +65,8 @@ export async function benchPipeline(options: { sourceId: string; pipeline: Sourc
   });
   for await (const record of output.communes) {
     stats.communes++;
-    stats.bytes += JSON.stringify(record.data).length + (record.rows ? JSON.stringify(record.rows).length : 0);
+    const json = serializeRecord(record);
+    stats.bytes += json.data.length + (json.rows?.length ?? 0);
   }
   const seconds = (performance.now() - t) / 1000;
   duckdb.closeSync();

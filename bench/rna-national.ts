@@ -31,6 +31,7 @@ import pipeline from '../pipelines/associations-rna/source.js';
 import { HEADER } from '../pipelines/associations-rna/project.js';
 import { allocate, banUnits } from './ban-generate.js';
 import { prng } from './prng.js';
+import { parseRecord, serializeRecord } from '../pipelines/framework/load.js';
 
 const { values } = parseArgs({
   options: {
@@ -140,9 +141,10 @@ async function ingest(): Promise<void> {
   const actives = new Map<string, number>();
   let communes = 0;
   let jsonBytes = 0;
-  for await (const r of output.communes) {
+  for await (const raw of output.communes) {
     communes++;
-    jsonBytes += JSON.stringify(r.rows ?? []).length;
+    jsonBytes += serializeRecord(raw).rows?.length ?? 2;
+    const r = parseRecord(raw);
     actives.set(r.code, values.list ? r.rows!.length : (r.data.actives as number));
   }
   phases.push([phase, (performance.now() - phaseStart) / 1000]);

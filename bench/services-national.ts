@@ -29,6 +29,7 @@ import type { SourcePipeline } from '../pipelines/framework/types.js';
 import bpe from '../pipelines/equipements-bpe/source.js';
 import ps from '../pipelines/professionnels-sante/source.js';
 import { prng } from './prng.js';
+import { parseRecord } from '../pipelines/framework/load.js';
 
 const { values } = parseArgs({
   options: {
@@ -161,7 +162,7 @@ async function ingest(): Promise<void> {
   });
   let records = 0;
   let features = 0;
-  for await (const r of output.communes) { records++; features += r.features?.length ?? 0; }
+  for await (const r of output.communes) { records++; features += parseRecord(r).features?.length ?? 0; }
   const ms = performance.now() - t;
   rmSync(workDir, { recursive: true, force: true });
   console.log(`${source}: ${read} lignes lues, ${projected} attribuées, ${records} communes, ${features} points, ${(ms / 1000).toFixed(2)} s, ${Math.round(read / (ms / 1000))} lignes/s`);

@@ -41,7 +41,7 @@ export function checkAccounting(def: SourceDefinition, stats: SourceStats, scope
 }
 
 /** Records must be keyed by a current commune or arrondissement of the release's COG, once each. */
-export function communeKeyCheck(def: SourceDefinition, referential: Referential): (record: CommuneRecord) => void {
+export function communeKeyCheck(def: SourceDefinition, referential: Referential): (record: Pick<CommuneRecord, 'code'>) => void {
   const seen = new Set<string>();
   return (record) => {
     if (!referential.commune(record.code)) {

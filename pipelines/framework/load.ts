@@ -8,6 +8,7 @@ import { BULK_TABLES } from '../../src/db/schema.js';
 import type { ReferentialData } from '../../src/domain/referential.js';
 import type { Provenance, SourceStats } from '../../src/contract/release.js';
 import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
+import type { SerializedCommuneRecord } from './types.js';
 
 /** Tables that hold rows of a load; a failed or replaced load is deleted from each. */
 export const LOAD_TABLES = ['cog_communes', 'cog_history', 'cog_epci', 'cog_departements', 'cog_regions', 'commune_datasets'];
@@ -60,18 +61,33 @@ export function contentHash(data: string, rows: string | null, features: string 
   return hash.digest('hex');
 }
 
+/** The JSON texts of a record as they go to COPY: a serialised record's as they are. */
+export function serializeRecord(record: CommuneRecord | SerializedCommuneRecord): { data: string; rows: string | null; features: string | null } {
+  if ('json' in record) return { data: record.json.data, rows: record.json.rows ?? null, features: record.json.features ?? null };
+  return {
+    data: JSON.stringify(record.data),
+    rows: record.rows ? JSON.stringify(record.rows) : null,
+    features: record.features ? JSON.stringify(record.features) : null,
+  };
+}
+
+/** A record as JS objects (a serialised one parsed), for sources that read another's records. */
+export function parseRecord(record: CommuneRecord | SerializedCommuneRecord): CommuneRecord {
+  if (!('json' in record)) return record;
+  const { data, rows, features } = record.json;
+  return { code: record.code, data: JSON.parse(data) as CommuneRecord['data'], rows: rows ? JSON.parse(rows) as CommuneRecord['rows'] : undefined, features: features ? JSON.parse(features) as CommuneRecord['features'] : undefined };
+}
+
 /** Streams commune records into `commune_datasets`; yields back what it wrote for `ctx.dataset` of later sources. */
 export async function loadCommuneRecords(
-  store: Store, loadId: number, records: AsyncIterable<CommuneRecord> | Iterable<CommuneRecord>,
-  accept: (record: CommuneRecord) => void, keep?: CommuneRecord[],
+  store: Store, loadId: number, records: AsyncIterable<CommuneRecord | SerializedCommuneRecord> | Iterable<CommuneRecord | SerializedCommuneRecord>,
+  accept: (record: { code: string }) => void, keep?: CommuneRecord[],
 ): Promise<number> {
   async function* rows(): AsyncIterable<Scalar[]> {
     for await (const record of records) {
       accept(record);
-      keep?.push(record);
-      const data = JSON.stringify(record.data);
-      const tabular = record.rows ? JSON.stringify(record.rows) : null;
-      const features = record.features ? JSON.stringify(record.features) : null;
+      const { data, rows: tabular, features } = serializeRecord(record);
+      keep?.push(parseRecord(record));
       yield [loadId, record.code, data, tabular, features, contentHash(data, tabular, features)];
     }
   }

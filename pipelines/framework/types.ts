@@ -60,11 +60,20 @@ export interface SourceContext {
   dataset(sourceId: string): Promise<CommuneRecord[] | undefined>;
 }
 
+/**
+ * A commune record whose parts the source's SQL already serialised (DuckDB `to_json`):
+ * loaded as they are, so a national list never goes through JS objects row by row.
+ */
+export interface SerializedCommuneRecord {
+  code: string;
+  json: { data: string; rows?: string | null; features?: string | null };
+}
+
 export interface SourceOutput {
   /** Millésime actually found in the file (e.g. "2024", "RP2021"), overrides the registry's. */
   millesime?: string;
   fields?: FieldSchema[];
-  communes: AsyncIterable<CommuneRecord> | Iterable<CommuneRecord>;
+  communes: AsyncIterable<CommuneRecord | SerializedCommuneRecord> | Iterable<CommuneRecord | SerializedCommuneRecord>;
   /** Source-level metadata shown in the dotation (e.g. definitions of variables). */
   metadata?: Record<string, unknown>;
 }

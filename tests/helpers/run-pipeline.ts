@@ -15,6 +15,7 @@ import { loadRegistry } from '../../src/contract/registry.js';
 import { Referential } from '../../src/domain/referential.js';
 import { loadDecoupage } from '../../pipelines/framework/referential/decoupage.js';
 import { DepartementScope } from '../../pipelines/framework/scope.js';
+import { parseRecord } from '../../pipelines/framework/load.js';
 
 let referential: Referential | undefined;
 export function testReferential(): Referential {
@@ -90,7 +91,7 @@ export async function runPipeline(
       },
     });
     const records: CommuneRecord[] = [];
-    for await (const r of output.communes as AsyncIterable<CommuneRecord>) records.push(r);
+    for await (const r of output.communes) records.push(parseRecord(r));
     return { ...run, output, records };
   } finally {
     duckdb.closeSync();
