@@ -12,17 +12,18 @@ export const MAX_REJECTED_SHARE = 0.05;
 
 /**
  * The file's row count against the registry's range. A file of one row per commune that exceeds
- * it may be of an older COG: it is then judged on its re-keyed result (see older-cog.ts).
+ * it may be of an older COG: it is then judged on its re-keyed result (see older-cog.ts), and
+ * the answer says so.
  */
-export function checkRowCount(def: SourceDefinition, stats: SourceStats, scope: ScopeKind, rekeyed?: RekeyedResult): void {
+export function checkRowCount(def: SourceDefinition, stats: SourceStats, scope: ScopeKind, rekeyed?: RekeyedResult): { recode: boolean } {
   const range = scope === 'sample' ? def.lignesEchantillon : def.lignesAttendues;
   const min = scope === 'partial' ? 0 : range.min;
-  if (stats.read >= min && stats.read <= range.max) return;
+  if (stats.read >= min && stats.read <= range.max) return { recode: false };
   const expected = `attendu entre ${min} et ${range.max}${scope === 'sample' ? ' (échantillon)' : ''}`;
   let detail = '';
   if (rekeyed && def.uneLigneParCommune && stats.read > range.max) {
     const judged = rekeyedCount(rekeyed);
-    if ('count' in judged && judged.count >= min && judged.count <= range.max) return;
+    if ('count' in judged && judged.count >= min && judged.count <= range.max) return { recode: true };
     detail = ' ; ' + ('count' in judged
       ? `recodées sur les communes actuelles : ${judged.count} (${rekeyed.communes} communes + ${rekeyed.rejected} rejetées), hors de l'intervalle`
       : judged.problem);

@@ -251,10 +251,7 @@ async function ingestLocked(options: IngestOptions): Promise<Omit<IngestResult, 
       faultPoint('check', id);
       checkAccounting(def, report.stats, kind);
       const rekeyed = reached && rekeyedResult(referential!, report.stats, reached);
-      checkRowCount(def, report.stats, kind, rekeyed);
-      if (rekeyed && report.stats.read > (kind === 'sample' ? def.lignesEchantillon : def.lignesAttendues).max) {
-        report.note('lignes réunies par le recodage (fichier d\'un COG antérieur)', rekeyed.folded);
-      }
+      if (checkRowCount(def, report.stats, kind, rekeyed).recode) report.note('lignes réunies par le recodage (fichier d\'un COG antérieur)', rekeyed!.folded);
       rmSync(workDir, { recursive: true, force: true });
       return { ...output, coverage };
     },
