@@ -1,7 +1,7 @@
 /**
  * A national file of an older COG, judged on its re-keyed result. A file of one
  * row per commune (`uneLigneParCommune`) on the COG of 2018 has 35,357 rows
- * where today's COG has about 34,900 communes: the rows that re-keying folded
+ * where the COG of 2026 has 34,969 communes: the rows that re-keying folded
  * into a commune another row already stands for (communes merged since) are
  * not counted against the registry's range, provided the history the `cog`
  * source holds accounts for them — at most one per commune merged since the
