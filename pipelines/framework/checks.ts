@@ -1,6 +1,7 @@
 /** check: blocking gates. A failure stops the release; nothing is published. */
 import type { Referential } from '../../src/domain/referential.js';
 import { GateError } from './errors.js';
+import { rekeyedCount, type RekeyedResult } from './older-cog.js';
 import type { ScopeKind } from './scope.js';
 import type { SourceDefinition } from '../../src/contract/registry.js';
 import type { SourceStats } from '../../src/contract/release.js';
@@ -9,12 +10,25 @@ import type { CommuneRecord } from '../../src/contract/dataset.js';
 /** Above this share of rejected rows a file is considered broken rather than imperfect. */
 export const MAX_REJECTED_SHARE = 0.05;
 
-export function checkRowCount(def: SourceDefinition, stats: SourceStats, scope: ScopeKind): void {
+/**
+ * The file's row count against the registry's range. A file of one row per commune that exceeds
+ * it may be of an older COG: it is then judged on its re-keyed result (see older-cog.ts), and
+ * the answer says so.
+ */
+export function checkRowCount(def: SourceDefinition, stats: SourceStats, scope: ScopeKind, rekeyed?: RekeyedResult): { recode: boolean } {
   const range = scope === 'sample' ? def.lignesEchantillon : def.lignesAttendues;
   const min = scope === 'partial' ? 0 : range.min;
-  if (stats.read < min || stats.read > range.max) {
-    throw new GateError(def.id, 'nombre de lignes', `${stats.read} lignes lues, attendu entre ${min} et ${range.max}${scope === 'sample' ? ' (échantillon)' : ''}`);
+  if (stats.read >= min && stats.read <= range.max) return { recode: false };
+  const expected = `attendu entre ${min} et ${range.max}${scope === 'sample' ? ' (échantillon)' : ''}`;
+  let detail = '';
+  if (rekeyed && def.uneLigneParCommune && stats.read > range.max) {
+    const judged = rekeyedCount(rekeyed);
+    if ('count' in judged && judged.count >= min && judged.count <= range.max) return { recode: true };
+    detail = ' ; ' + ('count' in judged
+      ? `recodées sur les communes actuelles : ${judged.count} (${rekeyed.communes} communes + ${rekeyed.rejected} rejetées), hors de l'intervalle`
+      : judged.problem);
   }
+  throw new GateError(def.id, 'nombre de lignes', `${stats.read} lignes lues, ${expected}${detail}`);
 }
 
 /**

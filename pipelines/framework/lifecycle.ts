@@ -54,6 +54,8 @@ export async function prune(store: Store, options: { keep?: number; full?: boole
       if (loads.length) await tx.query('DELETE FROM loads WHERE id = ANY($1::int[])', [loads]);
     });
     await store.query(full ? 'VACUUM FULL' : 'VACUUM');
+    // The WAL the rewrite produced is deleted at a checkpoint (see PGLITE_CONF); PostgreSQL's checkpointer does it alone.
+    if (store.driver === 'pglite') await store.query('CHECKPOINT');
     return { releases: dropped, loads, kept };
   } finally {
     await lock.release();

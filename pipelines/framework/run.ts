@@ -13,6 +13,8 @@ import { REFERENTIAL_SOURCE, runReferentialStep } from './referential/step.js';
 import { DepartementScope, type ScopeKind } from './scope.js';
 import { checkAccounting, checkNotEmpty, checkRowCount, communeKeyCheck } from './checks.js';
 import { carryOverOtherDepartements } from './carry-over.js';
+import { rekeyedResult } from './older-cog.js';
+import { CogChangeError, sourcesOnFormerCodes } from './cog-change.js';
 import { faultPoint } from './faults.js';
 import { SourceError } from './errors.js';
 import { FetchError } from './fetch-http.js';
@@ -172,6 +174,10 @@ async function ingestLocked(options: IngestOptions): Promise<Omit<IngestResult, 
     apiKeys: () => apiKeys(referential!, scope!),
   };
 
+  const refuseFormerCodes = async (loads: Map<string, number>) => {
+    const stale = await sourcesOnFormerCodes(store, loads, cogLoadId!);
+    if (stale.length) throw new CogChangeError(referential!.millesime, stale);
+  };
   const referentialStep: Step = {
     id: REFERENTIAL_SOURCE,
     async execute({ loadId, files, scope: kind, report }) {
@@ -179,6 +185,8 @@ async function ingestLocked(options: IngestOptions): Promise<Omit<IngestResult, 
       referential = built.referential;
       cogLoadId = loadId;
       scope = DepartementScope.validated(departements, referential);
+      // Fails before any source is read: the sources this run does not re-ingest must already fit the new COG.
+      await refuseFormerCodes(release ? new Map(Object.entries(release.loads).filter(([id]) => !order.includes(id))) : new Map());
       return { millesime: built.millesime };
     },
   };
@@ -218,9 +226,11 @@ async function ingestLocked(options: IngestOptions): Promise<Omit<IngestResult, 
       });
       const keep = [...pipelines.values()].some((p) => p.dependsOn?.includes(id)) ? [] : undefined;
       const checkKey = communeKeyCheck(def, referential!);
+      const reached = def.uneLigneParCommune ? new Set<string>() : undefined;
       let projected = 0;
       const written = await loadCommuneRecords(store, loadId, output.communes, (record) => {
         checkKey(record);
+        reached?.add(record.code);
         if (++projected === 1) faultPoint('project', id);
       }, keep);
       faultPoint('load', id);
@@ -240,7 +250,8 @@ async function ingestLocked(options: IngestOptions): Promise<Omit<IngestResult, 
       }
       faultPoint('check', id);
       checkAccounting(def, report.stats, kind);
-      checkRowCount(def, report.stats, kind);
+      const rekeyed = reached && rekeyedResult(referential!, report.stats, reached);
+      if (checkRowCount(def, report.stats, kind, rekeyed).recode) report.note('lignes réunies par le recodage (fichier d\'un COG antérieur)', rekeyed!.folded);
       rmSync(workDir, { recursive: true, force: true });
       return { ...output, coverage };
     },
@@ -285,6 +296,15 @@ async function ingestLocked(options: IngestOptions): Promise<Omit<IngestResult, 
       replaced.set(step.id, loadId);
       done.push(summary);
       failed = undefined;
+    }
+    if (release && cogLoadId !== publishedCog) {
+      // Skipped sources and the départements a partial run carried over still hold rows keyed on the former COG.
+      const served = new Map(Object.entries(release.loads));
+      for (const d of done) {
+        if (d.coverage?.departements.length) served.set(d.source, d.loadId);
+        else served.delete(d.source);
+      }
+      await refuseFormerCodes(served);
     }
     const releaseId = await publishRelease(store, replaced, {
       sources: done.map((d) => ({ source: d.source, loadId: d.loadId, millesime: d.millesime, stats: d.stats, couverture: d.coverage })),

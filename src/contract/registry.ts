@@ -70,6 +70,11 @@ export const sourceDefinitionSchema = z
      * instead of replacing the served data by nothing.
      */
     peutEtreVide: z.boolean().default(false),
+    /**
+     * The producer's file holds one row per commune of its own COG (contours, statistics by commune): a national
+     * file of an older COG is then judged by the row-count gate on its re-keyed result (see older-cog.ts).
+     */
+    uneLigneParCommune: z.boolean().default(false),
     /** Folder under pipelines/ holding the code (default: the id), so one pipeline can serve several files. */
     pipeline: z.string().regex(/^[a-z0-9-]+$/).optional(),
   })

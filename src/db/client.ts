@@ -124,13 +124,18 @@ async function copyFromStdin<T>(sql: postgres.Sql, statement: string, items: Asy
   return total;
 }
 
+/** Written to the data directory's postgresql.conf at every start (PGlite replaces the file each time). */
+const PGLITE_CONF = ['wal_recycle = off'];
+
 export async function openPglite(dataDir?: string): Promise<Store> {
   let lock: DataDirLock | undefined;
   let pg: PGlite;
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     lock = acquireDataDirLock(dataDir);
-    pg = new PGlite(join(dataDir, 'pglite'));
+    // PGlite has no background checkpointer to trim pg_wal: recycled segments are kept as future ones and never
+    // given back (129 MB after `prune` in bench/lifecycle.ts). Without recycling, each checkpoint deletes them.
+    pg = new PGlite(join(dataDir, 'pglite'), { postgresqlconf: PGLITE_CONF });
   } else {
     pg = new PGlite();
   }
