@@ -23,7 +23,6 @@ FROM bpe b LEFT JOIN bpe_code_map m ON m.code_source = b.depcom)
 -- Stored by batch, so that each batch's scan (`records`) reads only its row groups.
 ORDER BY lot;
 
-
 -- name: millesime
 SELECT max(an) AS an FROM bpe;
 
