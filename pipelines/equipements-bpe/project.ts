@@ -1,12 +1,13 @@
 /**
  * BPE per commune and arrondissement: equipments by type with the
  * nomenclature's labels, grouped by domain, the named santé block, and the
- * points where the file has coordinates. Pure: counts, nomenclature and
- * points in, records out.
+ * points where the file has coordinates. Pure: which nomenclature codes the
+ * santé items are, and the SQL fragment that counts them (stage.sql builds
+ * the records).
  */
-import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
+import type { FieldSchema } from '../../src/contract/dataset.js';
 import type { Modality } from '../framework/insee-varmod.js';
-import type { Referential } from '../../src/domain/referential.js';
+import { sqlString } from '../framework/sql-script.js';
 
 export const FIELDS: FieldSchema[] = [
   { name: 'domaine', type: 'string', description: 'Domaine de la BPE (lettre A à G)', aggregation: 'key' },
@@ -53,53 +54,17 @@ export function santeCodes(typequ: Map<string, Modality>): { ok: SanteCodes[] } 
   return { ok };
 }
 
-export interface TypeCount { typequ: string; nombre: number; geolocalises: number }
 export interface Nomenclature { typequ: Map<string, Modality>; domaines: Map<string, Modality>; sante: SanteCodes[] }
 
-/** One commune's document and table from its counts by type. */
-export function communeRecord(code: string, counts: TypeCount[], nomenclature: Nomenclature, features?: GeoJSON.Feature[]): CommuneRecord {
-  const sorted = [...counts].sort((a, b) => a.typequ.localeCompare(b.typequ));
-  const rows: Record<string, Scalar>[] = sorted.map((c) => ({
-    domaine: c.typequ[0], libelleDomaine: nomenclature.domaines.get(c.typequ[0])?.libelle ?? null,
-    typequ: c.typequ, libelle: nomenclature.typequ.get(c.typequ)?.libelle ?? null, nombre: c.nombre, geolocalises: c.geolocalises,
-  }));
-  const domaines = [...new Set(rows.map((r) => r.domaine as string))].map((d) => {
-    const ofDomain = rows.filter((r) => r.domaine === d);
-    return {
-      code: d, libelle: nomenclature.domaines.get(d)?.libelle ?? null, nombre: ofDomain.reduce((s, r) => s + (r.nombre as number), 0),
-      equipements: ofDomain.map((r) => ({ typequ: r.typequ, libelle: r.libelle, nombre: r.nombre })),
-    };
-  });
-  const count = (codes: string[]) => sorted.filter((c) => codes.includes(c.typequ)).reduce((s, c) => s + c.nombre, 0);
-  const sante = Object.fromEntries(nomenclature.sante.map((s) => [s.cle, { codes: s.codes, libelles: s.libelles, nombre: count(s.codes) }]));
-  const total = sorted.reduce((s, c) => s + c.nombre, 0);
-  const geolocalises = sorted.reduce((s, c) => s + c.geolocalises, 0);
-  return { code, data: { total, geolocalises, sante, domaines }, rows, ...(features ? { features } : {}) };
-}
-
-/** The `counts` and `rejected` sections' rows as counts per commune, rows attributed, rows set aside by reason. */
-export function tally(countRows: Record<string, unknown>[], rejectedRows: Record<string, unknown>[]) {
-  const counts = new Map<string, TypeCount[]>();
-  let projected = 0;
-  for (const r of countRows) {
-    const list = counts.get(r.commune as string) ?? [];
-    list.push({ typequ: r.typequ as string, nombre: Number(r.nombre), geolocalises: Number(r.geolocalises) });
-    counts.set(r.commune as string, list);
-    projected += Number(r.nombre);
-  }
-  const rejected = new Map(rejectedRows.map((r) => [r.motif as string, Number(r.n)]));
-  return { counts, projected, rejected };
-}
-
 /**
- * Paris, Lyon and Marseille get the sum of their arrondissements (the BPE codes
- * them by arrondissement; EPCI and département aggregates read the city).
+ * The `sante` object of a commune's document as a DuckDB aggregate over its
+ * counts by type (stage.sql's `types`): one entry per santé item, with the
+ * codes and labels the nomenclature gives it and the equipments of those codes.
  */
-export function plmSums(counts: Map<string, TypeCount[]>, referential: Referential): void {
-  const parents = new Set([...counts.keys()].map((c) => referential.plmParent(c)).filter((p): p is string => p !== undefined));
-  for (const parent of parents) {
-    counts.set(parent, sumCounts([counts.get(parent) ?? [], ...referential.arrondissementsOf(parent).map((a) => counts.get(a) ?? [])]));
-  }
+export function santeSql(sante: SanteCodes[]): string {
+  const list = (values: string[]) => `[${values.map(sqlString).join(', ')}]`;
+  return `{${sante.map((s) => `${sqlString(s.cle)}: {'codes': ${list(s.codes)}, 'libelles': ${list(s.libelles)}, `
+    + `'nombre': coalesce(sum(nombre) FILTER (WHERE typequ IN (${s.codes.map(sqlString).join(', ')})), 0)::BIGINT}`).join(', ')}}`;
 }
 
 export const METADATA = {
@@ -107,25 +72,3 @@ export const METADATA = {
   plm: 'Paris, Lyon et Marseille : somme de leurs arrondissements (la BPE les code par arrondissement), points compris.',
   comptage: 'Une ligne de la BPE = un équipement ; nombre = lignes par commune et type.',
 };
-
-/** Counts of a PLM parent: the sum of its arrondissements' counts, type by type. */
-export function sumCounts(lists: TypeCount[][]): TypeCount[] {
-  const by = new Map<string, TypeCount>();
-  for (const c of lists.flat()) {
-    const t = by.get(c.typequ) ?? { typequ: c.typequ, nombre: 0, geolocalises: 0 };
-    t.nombre += c.nombre;
-    t.geolocalises += c.geolocalises;
-    by.set(c.typequ, t);
-  }
-  return [...by.values()];
-}
-
-/** One equipment as a point, with the producer's coordinate quality flag (QUALITE_XY). */
-export function pointFeature(row: Record<string, unknown>, position: [number, number], nomenclature: Nomenclature): GeoJSON.Feature {
-  const typequ = String(row.typequ);
-  return {
-    type: 'Feature',
-    geometry: { type: 'Point', coordinates: [Math.round(position[0] * 1e6) / 1e6, Math.round(position[1] * 1e6) / 1e6] },
-    properties: { typequ, libelle: nomenclature.typequ.get(typequ)?.libelle ?? null, domaine: typequ[0], qualiteXY: (row.qualite_xy as string | null) ?? null },
-  };
-}

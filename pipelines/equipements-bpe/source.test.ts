@@ -2,6 +2,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import proj4 from 'proj4';
 import { registryEntry, runPipeline } from '../../tests/helpers/run-pipeline.js';
 import pipeline from './source.js';
 
@@ -125,7 +127,44 @@ describe('equipements-bpe refuses a drifted file, naming file, line and column',
     expect(sante.medecinsGeneralistes).toMatchObject({ codes: ['D201'], nombre: countOf(['35238'], 'D265') });
   });
 
+  it('a row with projected coordinates only (RGR92 / UTM 40S at La Réunion) is placed by reprojection', async () => {
+    const [x, y] = proj4('+proj=utm +zone=40 +south +ellps=GRS80 +units=m +no_defs', 'WGS84').inverse([55.4481, -20.8823]);
+    const data = broken(DATA, 'bpe.csv', (t) => t.replace(';;;55.4481;-20.8823;Bonne;2975;', `;${x.toFixed(2)};${y.toFixed(2)};;;Bonne;2975;`));
+    const run = await runPipeline(pipeline, { source, files: [data, VARMOD] });
+    const points = run.records.find((r) => r.code === '97411')!.features!.map((f) => (f.geometry as GeoJSON.Point).coordinates);
+    expect(points).toHaveLength(plain.filter((r) => r.DEPCOM === '97411').length);
+    expect(points.some(([lon, lat]) => Math.abs(lon - 55.4481) < 1e-5 && Math.abs(lat + 20.8823) < 1e-5)).toBe(true);
+    expect(readFileSync(data, 'utf8')).not.toContain('55.4481');
+  });
+
   it('no nomenclature', async () => {
     await expect(runPipeline(pipeline, { source, files: [DATA] })).rejects.toMatchObject({ problem: expect.stringContaining('nomenclature') });
+  });
+});
+
+/**
+ * The parquet edition (BPE25.parquet) carries the same columns: produced here by DuckDB from the committed
+ * CSV sample, coordinates as numbers as a typed parquet would hold them; `drop` leaves a column out.
+ */
+async function parquetOf(csv: string, drop?: string): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'bpe-parquet-')), 'BPE25.parquet');
+  const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+  await duckdb.run(`COPY (SELECT * EXCLUDE (LONGITUDE, LATITUDE${drop ? `, ${drop}` : ''}), TRY_CAST(LONGITUDE AS DOUBLE) AS LONGITUDE, TRY_CAST(LATITUDE AS DOUBLE) AS LATITUDE
+    FROM read_csv($csv, delim=';', header=true, all_varchar=true)) TO '${file}' (FORMAT parquet)`, { csv });
+  duckdb.closeSync();
+  return file;
+}
+
+describe('equipements-bpe reads the parquet edition', () => {
+  it('gives the same records as the CSV with the same columns', async () => {
+    const csv = await runPipeline(pipeline, { source, files: [DATA, VARMOD] });
+    const parquet = await runPipeline(pipeline, { source, files: [await parquetOf(DATA), VARMOD] });
+    expect(parquet.records).toEqual(csv.records);
+    expect(parquet.read).toBe(plain.length);
+  });
+
+  it('a parquet file without TYPEQU stops the run naming file and column', async () => {
+    const file = await parquetOf(DATA, 'TYPEQU');
+    await expect(runPipeline(pipeline, { source, files: [file, VARMOD] })).rejects.toMatchObject({ file, column: 'TYPEQU', problem: expect.stringContaining('TYPEQU') });
   });
 });

@@ -11,7 +11,7 @@ import { SourceError } from '../framework/errors.js';
 import { expandInputs } from '../framework/geo/archive.js';
 import { readHeader } from '../framework/csv-header.js';
 import { firstLineWhere } from '../framework/declared-csv.js';
-import { stageNamedColumns } from '../framework/named-columns.js';
+import { stageCheckedColumns } from '../framework/checked-stage.js';
 import { formatCheck, isBlank, toUtf8 } from '../framework/staged-csv.js';
 import { readSqlSections, runSqlScript, sqlString } from '../framework/sql-script.js';
 import { codeMappings, stageCodeMap } from '../framework/rekey.js';
@@ -40,7 +40,7 @@ const pipeline: SourcePipeline = {
     if (!files.length) throw new SourceError(id, ctx.files.join(', '), 'aucun fichier PS_LibreAcces_Personne_activite_*.txt');
     await ctx.duckdb.run('DROP TABLE IF EXISTS ps');
     for (const file of files) {
-      await stageNamedColumns(ctx.duckdb, id, file, 'ps', {
+      await stageCheckedColumns(ctx.duckdb, id, file, 'ps', {
         delimiter: '|', quote: '', columns: COLUMNS, required: REQUIRED,
         checks: (at) => [{ sql: isBlank(at('Identification nationale PP')!), column: at('Identification nationale PP')!, problem: 'identifiant national absent' },
           ...FORMATS.map(([name, pattern, what]) => formatCheck(at(name)!, pattern, what))],

@@ -1,0 +1,21 @@
+/**
+ * sqlCommuneRecords over one batch of keys at a time: the SQL filters on a
+ * range `{{premier}}`…`{{dernier}}` (of départements, say), so that
+ * aggregates which hold their rows in memory until a group is complete (the
+ * list of a commune's points) hold one batch's, not the national file's.
+ * Keep every rejection key (`!…`) in one batch: the rejected-codes note is per call.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SerializedCommuneRecord, SourceContext } from './types.js';
+import { sqlCommuneRecords } from './sql-records.js';
+import { fillSql, sqlString } from './sql-script.js';
+
+export interface Batch { premier: string; dernier: string }
+
+export async function* batchedCommuneRecords(
+  duckdb: DuckDBConnection, sql: string, batches: Iterable<Batch>, ctx: Pick<SourceContext, 'scope' | 'report'>, splitReason: string,
+): AsyncIterable<SerializedCommuneRecord> {
+  for (const { premier, dernier } of batches) {
+    yield* sqlCommuneRecords(duckdb, fillSql(sql, { premier: sqlString(premier), dernier: sqlString(dernier) }), ctx, splitReason);
+  }
+}
