@@ -13,6 +13,7 @@ import { datasetCsv, datasetJson, readCommuneDataset } from '../../dotation/data
 import { addressCodes, isAddressLoad, streamAddresses } from '../../dotation/addresses.js';
 import { dotationOptions, dotationQuery } from './query.js';
 import { dotationCacheKey } from './preload.js';
+import { documentedOnly, emptyQuery, validQuery } from '../../http/documented-route.js';
 
 /** A registry id (lowercase, digits, hyphens) and an optional format suffix. */
 const DATASET = /^([a-z0-9-]{1,64}?)(?:\.(json|csv|geojson))?$/;
@@ -57,9 +58,10 @@ const getDataset = createRoute({
 });
 
 export function registerDotationRoutes(app: App, deps: AppDeps): void {
-  app.openapi(getDotation, async (c) => {
-    const commune = resolveCommune(c, c.req.valid('param').code);
-    const options = dotationOptions(c.req.valid('query'), deps.registry);
+  const noQuery = emptyQuery(dotationQuery);
+  app.openapi(documentedOnly(app, getDotation), async (c) => {
+    const commune = resolveCommune(c, c.req.param('code')!);
+    const options = dotationOptions(validQuery(c, dotationQuery, noQuery), deps.registry);
     // Built once per (release, commune, form), then served from the bounded cache.
     const release = c.get('release')!;
     const cache = responseCache(deps);
