@@ -68,7 +68,7 @@ export class DotationPreloader {
       for (let j = 0; j < batch.length; j++) {
         if (j % SLICE === 0) await yieldToRequests();
         if (this.releaseId !== release.id) { complete = false; break outer; }
-        if (bytes > budget || cache.size >= cache.maxEntries) { complete = false; break outer; }
+        if (bytes > budget || built >= cache.maxEntries * PRELOAD_SHARE) { complete = false; break outer; }
         const commune = batch[j];
         const body = CachedBody.compact(JSON.stringify(assembleDotation(registry, release, commune, rows.get(commune.code) ?? new Map())), 'application/json');
         cache.set(dotationCacheKey(release, commune.code), body);
