@@ -17,6 +17,7 @@ export async function startServer(mode: 'app' | 'bare' | 'node-http', port: numb
     if (child.exitCode !== null) throw new Error(`le serveur ${mode} s'est arrêté (${child.exitCode})`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  for (const line of out.split('\n')) if (line && line !== 'ready') console.log(`  ${mode} : ${line}`);
   return child;
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.js';
+import { dotationPreloader } from '../src/routes/dotation/preload.js';
 import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/db/client.js';
 import { loadRegistry } from '../src/contract/registry.js';
@@ -52,8 +53,14 @@ if (mode === 'bare') {
   const config = loadConfig();
   const store = await openStore(config);
   await store.migrate();
-  const app = createApp({ store, registry: loadRegistry(join(config.projectRoot, 'data-sources.yaml')), releaseCheckMs: config.releaseCheckMs, cacheSize: config.cacheSize });
-  // Warm the per-release referential before measuring.
+  const deps = {
+    store, registry: loadRegistry(join(config.projectRoot, 'data-sources.yaml')), releaseCheckMs: config.releaseCheckMs,
+    cacheSize: config.cacheSize, cacheBytes: config.cacheBytes, preloadDotations: config.preloadDotations,
+  };
+  const app = createApp(deps);
+  // Warm the per-release referential, and wait for the dotations' preload (DOTATION_PRELOAD), before measuring.
   await app.request('/commune/35238');
+  const preload = await dotationPreloader(deps).settled();
+  if (preload) process.stdout.write(`préchargement : ${JSON.stringify({ ...preload, rss: process.memoryUsage().rss })}\n`);
   serve({ fetch: app.fetch, port }, () => process.stdout.write('ready\n'));
 }

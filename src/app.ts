@@ -19,6 +19,7 @@ import { ReleaseTracker } from './releases/serving-release.js';
 import { registerCommuneRoutes } from './routes/communes/index.js';
 import { registerTerritoireRoutes } from './routes/territoires/index.js';
 import { registerDotationRoutes } from './routes/dotation/index.js';
+import { dotationPreloader } from './routes/dotation/preload.js';
 import { registerMetaRoutes } from './routes/meta/index.js';
 import { registerSourceRoutes } from './routes/sources/index.js';
 import { registerDocs } from './routes/docs.js';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): App {
     },
   });
   const readable = new ReadablePaths(() => app.routes);
+  const preloader = deps.preloadDotations ? dotationPreloader(deps) : undefined;
 
   /** A response built outside the context (error, preflight) gets the headers every response carries. */
   const finished = (c: Context<AppEnv>, res: Response): Response => {
@@ -77,6 +79,7 @@ export function createApp(deps: AppDeps): App {
     const path = c.req.path;
     const release = await tracker.current();
     c.set('release', release);
+    if (release) preloader?.follow(release);
     // HEAD runs the GET handler (Hono drops the body): it gets the same headers.
     const method = c.req.method;
     if (method !== 'GET' && method !== 'HEAD') return otherMethod(c, method, path);

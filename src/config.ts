@@ -12,7 +12,11 @@ const schema = z.object({
   /** How long a server trusts its idea of the current release before asking the store again. */
   RELEASE_CHECK_MS: z.coerce.number().int().min(0).default(1000),
   /** Rendered dotations kept in memory (LRU, entries); 0 disables the cache. */
-  DOTATION_CACHE_SIZE: z.coerce.number().int().min(0).default(5000),
+  DOTATION_CACHE_SIZE: z.coerce.number().int().min(0).default(100_000),
+  /** Memory budget of that cache, in MiB of stored (compressed) bodies. */
+  DOTATION_CACHE_MB: z.coerce.number().int().min(0).default(256),
+  /** Build every commune's dotation into the cache when a release starts being served. */
+  DOTATION_PRELOAD: z.enum(['true', 'false']).default('true'),
 });
 
 export interface Config {
@@ -27,6 +31,8 @@ export interface Config {
   publicUrl: string;
   releaseCheckMs: number;
   cacheSize: number;
+  cacheBytes: number;
+  preloadDotations: boolean;
   projectRoot: string;
 }
 
@@ -57,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? listenUrl(e.HOST, e.PORT)).replace(/\/$/, ''),
     releaseCheckMs: e.RELEASE_CHECK_MS,
     cacheSize: e.DOTATION_CACHE_SIZE,
+    cacheBytes: e.DOTATION_CACHE_MB * 1024 * 1024,
+    preloadDotations: e.DOTATION_PRELOAD === 'true',
     projectRoot: PROJECT_ROOT,
   };
 }

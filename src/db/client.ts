@@ -58,8 +58,19 @@ function copyStatement(table: string, columns: string[], from: string, csv?: Csv
   return `COPY ${table} (${columns.join(', ')}) FROM ${from} WITH (FORMAT csv, DELIMITER '${delimiter}', FORCE_NULL (${columns.join(', ')}))`;
 }
 
-/** Bytes of csv text per COPY statement on PGlite, which takes a whole blob per statement. */
-const PGLITE_COPY_BYTES = 16 << 20;
+/**
+ * Bytes of csv text per COPY statement on PGlite, which takes a whole blob per
+ * statement: the text is held as JS strings, then a Blob, then copied into the
+ * WebAssembly heap (which never shrinks), so a piece costs about 3× its size at peak.
+ */
+const PGLITE_COPY_BYTES = 4 << 20;
+
+/**
+ * PGlite's shared buffers live in its WebAssembly heap, allocated in full at
+ * start: PostgreSQL's default 128 MB made an ingestion's peak RSS ~120 MB
+ * larger; the operating system's page cache serves the pages beyond it.
+ */
+const PGLITE_SHARED_BUFFERS = '32MB';
 
 async function* encodeRows(rows: AsyncIterable<Scalar[]> | Iterable<Scalar[]>): AsyncGenerator<string> {
   for await (const row of rows) yield csvLine(row);
@@ -126,6 +137,7 @@ async function copyFromStdin<T>(sql: postgres.Sql, statement: string, items: Asy
 
 /** Written to the data directory's postgresql.conf at every start (PGlite replaces the file each time). */
 const PGLITE_CONF = ['wal_recycle = off'];
+const PGLITE_OPTIONS = { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`] };
 
 export async function openPglite(dataDir?: string): Promise<Store> {
   let lock: DataDirLock | undefined;
@@ -135,9 +147,9 @@ export async function openPglite(dataDir?: string): Promise<Store> {
     lock = acquireDataDirLock(dataDir);
     // PGlite has no background checkpointer to trim pg_wal: recycled segments are kept as future ones and never
     // given back (129 MB after `prune` in bench/lifecycle.ts). Without recycling, each checkpoint deletes them.
-    pg = new PGlite(join(dataDir, 'pglite'), { postgresqlconf: PGLITE_CONF });
+    pg = new PGlite(join(dataDir, 'pglite'), { ...PGLITE_OPTIONS, postgresqlconf: PGLITE_CONF });
   } else {
-    pg = new PGlite();
+    pg = new PGlite(PGLITE_OPTIONS);
   }
   await pg.waitReady;
   const query = async <T>(text: string, params?: unknown[]) => (await pg.query<T>(text, params)).rows;

@@ -20,12 +20,27 @@ export interface DotationOptions {
   datasets?: ReadonlySet<string>;
 }
 
-export async function communeDatasetRows(db: Queryable, loadIds: number[], code: string): Promise<Map<number, { data: Record<string, unknown>; hasFeatures: boolean }>> {
-  if (!loadIds.length) return new Map();
-  const rows = await db.query<{ load_id: number; data: Record<string, unknown>; has_features: boolean }>(
-    'SELECT load_id, data, features IS NOT NULL AS has_features FROM commune_datasets WHERE load_id = ANY($1::int[]) AND code = $2',
-    [loadIds, code]);
-  return new Map(rows.map((r) => [r.load_id, { data: r.data, hasFeatures: r.has_features }]));
+export interface CommuneDatasetSummary { data: Record<string, unknown>; hasFeatures: boolean }
+
+export async function communeDatasetRows(db: Queryable, loadIds: number[], code: string): Promise<Map<number, CommuneDatasetSummary>> {
+  return (await communesDatasetRows(db, loadIds, [code])).get(code) ?? new Map();
+}
+
+/** The rows of many communes in one round trip: code → load id → row (a commune without any row is absent). */
+export async function communesDatasetRows(db: Queryable, loadIds: number[], codes: string[]): Promise<Map<string, Map<number, CommuneDatasetSummary>>> {
+  const byCode = new Map<string, Map<number, CommuneDatasetSummary>>();
+  if (!loadIds.length || !codes.length) return byCode;
+  const rows = await db.query<{ code: string; load_id: number; data: Record<string, unknown>; has_features: boolean }>(
+    codes.length === 1
+      ? 'SELECT code, load_id, data, features IS NOT NULL AS has_features FROM commune_datasets WHERE load_id = ANY($1::int[]) AND code = $2'
+      : 'SELECT code, load_id, data, features IS NOT NULL AS has_features FROM commune_datasets WHERE load_id = ANY($1::int[]) AND code = ANY($2::text[])',
+    [loadIds, codes.length === 1 ? codes[0] : codes]);
+  for (const r of rows) {
+    let own = byCode.get(r.code);
+    if (!own) byCode.set(r.code, own = new Map());
+    own.set(r.load_id, { data: r.data, hasFeatures: r.has_features });
+  }
+  return byCode;
 }
 
 /** Why a registered dataset is absent from the release, from what the registry says of its offline sample. */
@@ -36,12 +51,27 @@ export function notIngestedReason(def: SourceDefinition): string {
     : `Non ingéré dans cette version : ${fetch}.`;
 }
 
+/** The loads a dotation reads rows of (the COG is the referential itself). */
+export function dotationLoads(registry: SourceDefinition[], release: ServingRelease, options: DotationOptions = {}): number[] {
+  return askedDatasets(registry, options).filter((s) => s.id !== 'cog' && release.loads[s.id]).map((s) => release.loads[s.id]);
+}
+
+function askedDatasets(registry: SourceDefinition[], options: DotationOptions): SourceDefinition[] {
+  return options.datasets ? registry.filter((s) => options.datasets!.has(s.id)) : registry;
+}
+
 export async function buildDotation(
   db: Queryable, registry: SourceDefinition[], release: ServingRelease, commune: CommuneEntry, options: DotationOptions = {},
 ): Promise<Dotation> {
-  const asked = options.datasets ? registry.filter((s) => options.datasets!.has(s.id)) : registry;
-  const datasetLoads = asked.filter((s) => s.id !== 'cog' && release.loads[s.id]).map((s) => release.loads[s.id]);
-  const rows = await communeDatasetRows(db, datasetLoads, commune.code);
+  const rows = await communeDatasetRows(db, dotationLoads(registry, release, options), commune.code);
+  return assembleDotation(registry, release, commune, rows, options);
+}
+
+/** The dotation from the commune's rows, already read (one commune, or many in one query: see communesDatasetRows). */
+export function assembleDotation(
+  registry: SourceDefinition[], release: ServingRelease, commune: CommuneEntry, rows: Map<number, CommuneDatasetSummary>, options: DotationOptions = {},
+): Dotation {
+  const asked = askedDatasets(registry, options);
   const sources = options.complet ? sourceDocuments(registry, release) : undefined;
   const base = `/commune/${commune.code}/datasets`;
   const datasets: DatasetEntry[] = asked.map((def) => {

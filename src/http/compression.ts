@@ -50,10 +50,17 @@ export function isCompressible(contentType: string | null | undefined): boolean 
   return Boolean(contentType && COMPRESSIBLE.test(contentType));
 }
 
-export function compressSync(body: string | Uint8Array, encoding: Encoding): Buffer {
-  if (encoding === 'br') return brotliCompressSync(body, BROTLI_OPTIONS);
-  if (encoding === 'gzip') return gzipSync(body, GZIP_OPTIONS);
-  return deflateSync(body, GZIP_OPTIONS);
+/**
+ * Level 3 for bodies compressed in bulk and kept (the preloaded dotations): on
+ * these JSON documents it is within 5 % of level 6's size for less than half its CPU.
+ */
+export const BULK_GZIP_LEVEL = 3;
+
+export function compressSync(body: string | Uint8Array, encoding: Encoding, gzipLevel = GZIP_OPTIONS.level): Buffer {
+  const out = encoding === 'br' ? brotliCompressSync(body, BROTLI_OPTIONS)
+    : encoding === 'gzip' ? gzipSync(body, { level: gzipLevel }) : deflateSync(body, GZIP_OPTIONS);
+  // zlib returns a view of its 16 kB output chunk: a kept 3 kB body would hold the whole chunk (5× its size in a cache).
+  return out.buffer.byteLength > 2 * out.length ? Buffer.from(out) : out;
 }
 
 /** A compressed copy of a web stream, streamed (nothing buffered beyond zlib's window). */

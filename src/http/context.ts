@@ -18,6 +18,10 @@ export interface AppDeps {
   logger?: Logger;
   /** Entries of the rendered-body cache (dotations built once per release, commune, format). */
   cacheSize?: number;
+  /** Its memory budget in bytes of stored bodies (default DEFAULT_CACHE_BYTES). */
+  cacheBytes?: number;
+  /** Build every commune's dotation into the cache when a release starts being served (see routes/dotation/preload.ts). */
+  preloadDotations?: boolean;
   /** Origin written into outgoing links (PUBLIC_URL or the configured HOST:PORT); default http://localhost:3000. */
   publicUrl?: string;
 }

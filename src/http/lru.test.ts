@@ -33,4 +33,23 @@ describe('LruCache', () => {
     expect(cache.get('a')).toBeUndefined();
     expect(() => new LruCache<number>(-1)).toThrow();
   });
+
+  it('keeps its total weight within maxBytes, re-weighing an entry that grew since it was stored', () => {
+    const sized = (n: number) => ({ bytes: n });
+    const cache = new LruCache<{ bytes: number }>(100, { maxBytes: 10, weigh: (v) => v.bytes });
+    cache.set('a', sized(4));
+    cache.set('b', sized(4));
+    expect(cache.bytes).toBe(8);
+    cache.set('c', sized(4)); // 12 > 10: a, the least recently used, goes
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.bytes).toBe(8);
+    const b = cache.get('b')!;
+    b.bytes = 7; // grew (e.g. a content coding added); noticed on its next hit
+    expect(cache.get('b')).toBe(b);
+    expect(cache.get('c')).toBeUndefined();
+    expect(cache.bytes).toBe(7);
+    cache.set('big', sized(11)); // larger than the whole budget: not kept, nothing evicted for it
+    expect(cache.get('big')).toBeUndefined();
+    expect(cache.get('b')).toBe(b);
+  });
 });

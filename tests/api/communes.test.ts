@@ -136,6 +136,19 @@ for (const kind of storeKinds) {
       expect((await get('/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
     });
 
+    it('documents the hot routes\' parameters though it serves them without per-request validators, and still refuses a bad query', async () => {
+      const doc = await (await get('/openapi.json')).json();
+      const names = (path: string) => (doc.paths[path].get.parameters as { name: string; in: string }[]).map((p) => `${p.in}:${p.name}`);
+      expect(names('/commune/{code}')).toEqual(['path:code', 'query:format', 'query:geometry']);
+      expect(names('/commune/{code}/dotation')).toEqual(['path:code', 'query:detail', 'query:datasets']);
+      const bad = await get('/commune/35238?format=kml');
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get('content-type')).toContain('application/problem+json');
+      expect(await bad.json()).toMatchObject({ parametre: 'format', status: 400 });
+      expect(await (await get('/commune/35238?geometry=disque')).json()).toMatchObject({ parametre: 'geometry', status: 400 });
+      expect(await (await get('/commune/35238?format=json')).json()).toMatchObject({ code: '35238', nom: 'Rennes' });
+    });
+
     it('never echoes internals in a 500', async () => {
       const res = await get('/health');
       expect(await jsonOf(res, healthSchema)).toMatchObject({ status: 'ok', stockage: kind.name });

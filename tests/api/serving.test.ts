@@ -6,6 +6,8 @@ import { dotationSchema } from '../../src/dotation/schema.js';
 import { communeResponseSchema } from '../../src/routes/communes/index.js';
 import { problemOf } from '../helpers/responses.js';
 import { responseCache } from '../../src/http/response-cache.js';
+import { CachedBody } from '../../src/http/cached-body.js';
+import { dotationCacheKey, dotationPreloader } from '../../src/routes/dotation/preload.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
 import { recordsPipeline, statsRecord, STATS_FIELDS, testSource } from '../helpers/pack-sources.js';
@@ -88,6 +90,53 @@ for (const kind of storeKinds) {
       expect(cache.hits - before.hits).toBe(2);
       for (const code of ['01002', '01004', '01005', '01006']) await get(`/commune/${code}/dotation`);
       expect(cache.size).toBe(3);
+    });
+
+    it('preloads every current commune\'s dotation in one pass, serves them without a build, byte for byte what a build gives', async () => {
+      const preloaded: AppDeps = { store, registry: testRegistry, releaseCheckMs: 0, preloadDotations: true };
+      const preloadedApp = createApp(preloaded);
+      await preloadedApp.request('/health');
+      const report = (await dotationPreloader(preloaded).settled())!;
+      const release = (await get('/commune/35238/dotation')).headers.get('dotation-release')!;
+      const communes = (await (await get('/communes?limit=50000')).json() as unknown[]).length
+        + (await (await get('/communes?type=arrondissement-municipal&limit=50000')).json() as unknown[]).length;
+      expect(report).toMatchObject({ release, communes, built: communes, complete: true });
+      const cache = responseCache(preloaded);
+      expect(cache.size).toBe(communes);
+      expect(cache.bytes).toBe(report.bytes);
+      const misses = cache.misses;
+      for (const code of ['35238', '01001', '2A004', '75056', '75101']) {
+        const served = await preloadedApp.request(`/commune/${code}/dotation`);
+        const built = await createApp({ store, registry: testRegistry, releaseCheckMs: 0, cacheSize: 0 }).request(`/commune/${code}/dotation`);
+        expect(served.status).toBe(200);
+        expect(await served.text()).toBe(await built.text());
+      }
+      expect(cache.misses).toBe(misses);
+    });
+
+    it('stops preloading at its share of the byte budget and says so; requests beyond it are built on demand', async () => {
+      const small: AppDeps = { store, registry: testRegistry, releaseCheckMs: 0, preloadDotations: true, cacheBytes: 200_000 };
+      const smallApp = createApp(small);
+      await smallApp.request('/health');
+      const report = (await dotationPreloader(small).settled())!;
+      expect(report.complete).toBe(false);
+      expect(report.built).toBeGreaterThan(0);
+      expect(report.built).toBeLessThan(report.communes);
+      expect(responseCache(small).bytes).toBeLessThanOrEqual(200_000);
+      expect((await smallApp.request('/commune/35238/dotation')).status).toBe(200);
+    });
+
+    it('keeps a compact body gzip-compressed only, and gives back the same bytes in every coding', () => {
+      const json = JSON.stringify({ commune: 'Rennes', jeux: Array.from({ length: 50 }, (_, i) => ({ id: `jeu-${i}`, statut: 'no-data-for-commune' })) });
+      const body = CachedBody.compact(json, 'application/json');
+      expect(body.bytes).toBe(body.encodedAs('gzip').length);
+      expect(body.bytes).toBeLessThan(json.length / 2);
+      expect(body.body).toBe(json);
+      expect(gunzipSync(body.encodedAs('gzip')).toString()).toBe(json);
+      const gzipBytes = body.bytes;
+      expect(brotliDecompressSync(body.encodedAs('br')).toString()).toBe(json);
+      expect(body.bytes).toBe(gzipBytes + body.encodedAs('br').length);
+      expect(dotationCacheKey({ id: 'r1' } as never, '35238')).not.toBe(dotationCacheKey({ id: 'r2' } as never, '35238'));
     });
   });
 }

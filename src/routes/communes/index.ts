@@ -9,6 +9,7 @@ import { decimalParam, integerParam } from '../../http/params.js';
 import { ApiError } from '../../errors.js';
 import { communeJson, communeSchema } from '../../dotation/commune.js';
 import { resolveCommune } from './resolve.js';
+import { documentedOnly, emptyQuery, validQuery } from '../../http/documented-route.js';
 import { communeFeature, communesFeatureCollection, GEOMETRIES, locatePoint, locatedEntries } from '../../dotation/contours.js';
 
 const formatParam = z.enum(['json', 'geojson']).optional().openapi({ description: '`geojson` : une Feature (ou FeatureCollection) avec la géométrie demandée' });
@@ -88,9 +89,11 @@ export function registerCommuneRoutes(app: App, deps?: Pick<AppDeps, 'store'>): 
     return deps.store;
   };
 
-  app.openapi(getCommune, async (c) => {
-    const commune = resolveCommune(c, c.req.valid('param').code);
-    const { format, geometry } = c.req.valid('query');
+  const communeQuery = getCommune.request.query;
+  const noCommuneQuery = emptyQuery(communeQuery);
+  app.openapi(documentedOnly(app, getCommune), async (c) => {
+    const commune = resolveCommune(c, c.req.param('code')!);
+    const { format, geometry } = validQuery(c, communeQuery, noCommuneQuery);
     const release = c.get('release')!;
     const json = communeJson(release.referential, commune);
     if (format === 'geojson') {

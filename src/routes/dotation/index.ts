@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { App, AppDeps } from '../../http/context.js';
 import { buildDotation } from '../../dotation/build.js';
 import { CachedBody, respondCached } from '../../http/cached-body.js';
-import { cacheKey, responseCache } from '../../http/response-cache.js';
+import { responseCache } from '../../http/response-cache.js';
 import { problemResponses } from '../../http/problem.js';
 import { ApiError } from '../../errors.js';
 import { datasetDocumentSchema, datasetGeoJsonSchema, dotationSchema } from '../../dotation/schema.js';
@@ -11,7 +11,9 @@ import { resolveCommune } from '../communes/resolve.js';
 import { communeJson } from '../../dotation/commune.js';
 import { datasetCsv, datasetJson, readCommuneDataset } from '../../dotation/dataset.js';
 import { addressCodes, isAddressLoad, streamAddresses } from '../../dotation/addresses.js';
-import { dotationOptions, dotationQuery, dotationVariant } from './query.js';
+import { dotationOptions, dotationQuery } from './query.js';
+import { dotationCacheKey } from './preload.js';
+import { documentedOnly, emptyQuery, validQuery } from '../../http/documented-route.js';
 
 /** A registry id (lowercase, digits, hyphens) and an optional format suffix. */
 const DATASET = /^([a-z0-9-]{1,64}?)(?:\.(json|csv|geojson))?$/;
@@ -56,15 +58,16 @@ const getDataset = createRoute({
 });
 
 export function registerDotationRoutes(app: App, deps: AppDeps): void {
-  app.openapi(getDotation, async (c) => {
-    const commune = resolveCommune(c, c.req.valid('param').code);
-    const options = dotationOptions(c.req.valid('query'), deps.registry);
+  const noQuery = emptyQuery(dotationQuery);
+  app.openapi(documentedOnly(app, getDotation), async (c) => {
+    const commune = resolveCommune(c, c.req.param('code')!);
+    const options = dotationOptions(validQuery(c, dotationQuery, noQuery), deps.registry);
     // Built once per (release, commune, form), then served from the bounded cache.
     const release = c.get('release')!;
     const cache = responseCache(deps);
-    const key = cacheKey(release.id, commune.code, `dotation${dotationVariant(options)}.json`);
+    const key = dotationCacheKey(release, commune.code, options);
     const cached = cache.get(key) ?? await cache.getOrBuild(key, async () =>
-      new CachedBody(JSON.stringify(await buildDotation(deps.store, deps.registry, release, commune, options)), 'application/json'));
+      CachedBody.compact(JSON.stringify(await buildDotation(deps.store, deps.registry, release, commune, options)), 'application/json'));
     return respondCached(c, cached) as never;
   });
 
