@@ -1,10 +1,19 @@
 /**
- * What the OFGL budget records are made of, declared for stage.sql, which builds them: the long table (every
- * exercice and agrégat of the file, BP/BA split, DGF population, € per inhabitant), the wide summary a council
- * reads (ten agrégats × the file's last five exercices), the columns read and the checks on their values. Pure.
+ * OFGL budget rows, grouped per today's commune × exercice × agrégat (stage.sql, batch after batch of communes),
+ * into commune records: the long table (every exercice and agrégat of the file, BP/BA split, DGF population,
+ * € per inhabitant) and the wide summary a council reads (ten agrégats × the file's last five exercices); the
+ * columns read and the checks on their values. Pure: rows in, records out.
  */
-import type { FieldSchema } from '../../src/contract/dataset.js';
-import { sqlString } from '../framework/sql-script.js';
+import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
+
+/** One row of the `rows` section of stage.sql. */
+export interface GroupRow {
+  cle: string; exercice: string; agregat: string;
+  montant: number | null; bp: number | null; ba: number | null; flux: number | null;
+  population: number | null; par_habitant: number | null;
+  /** Smallest and largest code of the file summed into the group (the same when one code stands alone). */
+  code_source: string; code_max: string;
+}
 
 /** The agrégats of the summary, spelled as OFGL labels them (checked to exist in the file: a renamed label stops the run). */
 export const SUMMARY_AGREGATS = [
@@ -28,6 +37,51 @@ export const FIELDS: FieldSchema[] = [
   },
 ];
 
+interface Commune { code: string; rows: GroupRow[] }
+
+/** Consecutive rows of one commune (the stream is ordered by commune) → one record each. */
+export async function* communeRecords(chunks: AsyncIterable<GroupRow[]>, summaryYears: string[]): AsyncIterable<CommuneRecord> {
+  let current: Commune | undefined;
+  for await (const chunk of chunks) {
+    for (const row of chunk) {
+      if (current && current.code !== row.cle) { yield recordOf(current, summaryYears); current = undefined; }
+      current ??= { code: row.cle, rows: [] };
+      current.rows.push(row);
+    }
+  }
+  if (current) yield recordOf(current, summaryYears);
+}
+
+function recordOf({ code, rows }: Commune, summaryYears: string[]): CommuneRecord {
+  const table: Record<string, Scalar>[] = rows.map((r) => ({
+    exercice: r.exercice, agregat: r.agregat, montant: r.montant, montantBP: r.bp, montantBA: r.ba, montantFluxBPBA: r.flux,
+    populationDgf: r.population, montantParHabitant: r.par_habitant,
+  }));
+  // Min and max per group name both codes of a merger of two; a third code in the middle of
+  // a three-way merger would be summed but not listed here.
+  const merged = new Set(rows.flatMap((r) => [r.code_source, r.code_max]));
+  const byCell = new Map(rows.map((r) => [`${r.agregat}\u0000${r.exercice}`, r]));
+  const cell = (agregat: string, exercice: string) => byCell.get(`${agregat}\u0000${exercice}`);
+  const population = Object.fromEntries([...new Set(rows.map((r) => r.exercice))].map((e) => [e, rows.find((r) => r.exercice === e)!.population]));
+  return {
+    code,
+    data: {
+      exercices: Object.keys(population),
+      populationDgf: population,
+      synthese: {
+        exercices: summaryYears,
+        agregats: SUMMARY_AGREGATS.map((agregat) => ({
+          agregat,
+          montant: summaryYears.map((e) => cell(agregat, e)?.montant ?? null),
+          montantParHabitant: summaryYears.map((e) => cell(agregat, e)?.par_habitant ?? null),
+        })),
+      },
+      ...(merged.size > 1 || !merged.has(code) ? { codesSommes: [...merged].sort() } : {}),
+    },
+    rows: table,
+  };
+}
+
 /** The file's last exercices, up to five, oldest first. */
 export function summaryYearsOf(exercices: string[]): string[] {
   return [...exercices].sort().slice(-SUMMARY_YEARS);
@@ -47,10 +101,7 @@ export const COLUMNS = {
 };
 
 const notNumber = (v: string) => v !== '' && !Number.isFinite(Number(v));
-/** A list of strings as a DuckDB `VARCHAR[]` literal (the summary's agrégats and exercices in stage.sql). */
-export const sqlStringList = (values: readonly string[]): string => `[${values.map(sqlString).join(', ')}]::VARCHAR[]`;
-
-/** What each bit of the `checks` section's mask (bit i = the i-th entry) refuses, and the test a plain scan repeats to name the first line. */
+/** What the plain scan refuses when the typed read stops or the `checks` section flags a cell (source.ts), to name the first line. */
 export const CHECKS: Record<string, { bad: (v: string) => boolean; expected: string }> = {
   exercice: { bad: (v) => !/^(19|20)\d{2}$/.test(v), expected: 'une année' },
   agregat: { bad: (v) => v === '', expected: 'un libellé d\'agrégat' },

@@ -2,8 +2,8 @@
  * OFGL « comptes consolidés des communes » (sources-wave2 §1.1): per commune, every exercice and agrégat of the
  * file in € and € per inhabitant (DGF population), BP/BA split, and the summary of ten agrégats over the last five
  * exercices. Columns bound by stable name (the COG millésime read from `Code Insee <année> Commune`); the file read
- * once into a typed table on today's communes, checked on that table, and each record built as JSON by DuckDB
- * (stage.sql, framework/sql-records.ts), batch of communes after batch.
+ * once into a typed table on today's communes and checked on that table (stage.sql); its cells grouped batch of
+ * communes after batch, each in commune order, into records (project.ts).
  */
 import { join } from 'node:path';
 import type { SourcePipeline } from '../framework/types.js';
@@ -14,12 +14,11 @@ import { firstRefusedValue } from '../framework/first-refused-value.js';
 import { fillSql, readSqlSections, runSqlScript, sqlString } from '../framework/sql-script.js';
 import { csvReadError } from '../framework/staged-csv.js';
 import { codeMappings, stageCodeMap } from '../framework/rekey.js';
-import { stageCommuneKey } from '../framework/rekey-keys.js';
+import { reportKeyCounts, stageCommuneKey } from '../framework/rekey-keys.js';
 import { stageScope } from '../framework/scope-sql.js';
 import { keyRanges } from '../framework/key-batches.js';
-import { sqlCommuneRecords } from '../framework/sql-records.js';
 import { AGGREGATION_MEMORY, lowerMemoryLimit } from '../framework/duckdb-memory.js';
-import { CHECKS, COLUMNS, FIELDS, REJECT_SPLIT, SUMMARY_AGREGATS, metadataOf, sqlStringList, summaryYearsOf } from './project.js';
+import { CHECKS, COLUMNS, FIELDS, REJECT_SPLIT, SUMMARY_AGREGATS, communeRecords, metadataOf, summaryYearsOf, type GroupRow } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
 const sections = (...names: string[]) => new Map(names.map((n) => [n, SQL.get(n)!]));
@@ -27,8 +26,8 @@ const sections = (...names: string[]) => new Map(names.map((n) => [n, SQL.get(n)
 const TYPES: Partial<Record<keyof typeof COLUMNS, DuckdbType>> = { montant: 'DOUBLE', bp: 'DOUBLE', ba: 'DOUBLE', flux: 'DOUBLE', population: 'BIGINT', par_habitant: 'DOUBLE' };
 const typeOf = (header: BoundHeader<keyof typeof COLUMNS>, i: number): DuckdbType =>
   TYPES[(Object.keys(header.index) as (keyof typeof COLUMNS)[]).find((k) => header.index[k] === i)!] ?? 'VARCHAR';
-/** Source rows per batch of records: DuckDB holds one batch's cells and JSON at a time. */
-const BATCH_ROWS = 500_000;
+/** Source rows per batch: DuckDB groups and sorts one batch's cells at a time. */
+const BATCH_ROWS = 200_000;
 
 /** The first refused value of the file (a plain scan: a typed read stopped, or the table flags a cell), else `error`. */
 async function refusal(sourceId: string, file: string, header: BoundHeader<keyof typeof COLUMNS>, error: unknown): Promise<unknown> {
@@ -71,12 +70,12 @@ const pipeline: SourcePipeline = {
     const refused = staged.get('checks')![0].bad ? await refusal(sourceId, file, header, undefined) : lostAgregats(sourceId, file, header, staged.get('agregats')!);
     if (refused) { await release(); throw refused; }
     const exercices = staged.get('exercices')!.map((r) => String(r.exercice));
-    const summary = { agregatsSynthese: sqlStringList(SUMMARY_AGREGATS), exercicesSynthese: sqlStringList(summaryYearsOf(exercices)) };
-    const batches = keyRanges(staged.get('keys')! as { cle: unknown; lignes: unknown }[], BATCH_ROWS)
-      .map((r) => fillSql(SQL.get('records')!, { ...summary, first: sqlString(r.first), last: sqlString(r.last) }));
-    async function* records() {
-      try {
-        yield* sqlCommuneRecords(duckdb, batches, ctx, REJECT_SPLIT);
+    const keys = staged.get('keys')! as { cle: unknown; lignes: unknown }[];
+    reportKeyCounts(ctx.report, keys, REJECT_SPLIT);
+    const batches = keyRanges(keys, BATCH_ROWS).map((r) => fillSql(SQL.get('rows')!, { first: sqlString(r.first), last: sqlString(r.last) }));
+    async function* rows(): AsyncIterable<GroupRow[]> {
+      try { // batch after batch, each in commune order, one chunk at a time
+        for (const sql of batches) for await (const chunk of (await duckdb.stream(sql)).yieldRowObjectJs()) yield chunk as unknown as GroupRow[];
       } finally {
         await release();
       }
@@ -84,7 +83,7 @@ const pipeline: SourcePipeline = {
     return {
       millesime: exercices.at(-1),
       fields: FIELDS,
-      communes: records(),
+      communes: communeRecords(rows(), summaryYearsOf(exercices)),
       metadata: metadataOf(header.millesime!, ctx.referential.millesime, exercices, summaryYearsOf(exercices)),
     };
   },

@@ -7,34 +7,30 @@
  * the reason their key carries — the same accounting as commune-groups.ts.
  *
  * The SQL's columns: `cle`, `lignes` (source rows), `data` (JSON object text),
- * and optionally `rows` and `features` (JSON array text or NULL). Several
- * queries (batches of keys, key-batches.ts) are read one after the other, as
- * one list.
+ * and optionally `rows` and `features` (JSON array text or NULL).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SerializedCommuneRecord, SourceContext } from './types.js';
 import { rejectionOf, rejectedCodesNote } from './rekey-keys.js';
 
 export async function* sqlCommuneRecords(
-  duckdb: DuckDBConnection, sql: string | Iterable<string>, ctx: Pick<SourceContext, 'scope' | 'report'>, splitReason: string,
+  duckdb: DuckDBConnection, sql: string, ctx: Pick<SourceContext, 'scope' | 'report'>, splitReason: string,
 ): AsyncIterable<SerializedCommuneRecord> {
   const rejectedCodes = new Map<string, number>();
-  for (const query of typeof sql === 'string' ? [sql] : sql) {
-    for await (const chunk of (await duckdb.stream(query)).yieldRowObjectJs()) {
-      for (const row of chunk) {
-        const key = String(row.cle);
-        const count = Number(row.lignes);
-        const rejected = rejectionOf(key, splitReason);
-        if (!ctx.scope.includes(rejected ? rejected.code : key)) continue;
-        ctx.report.read(count);
-        if (rejected) {
-          ctx.report.rejected(rejected.reason, count);
-          rejectedCodes.set(rejected.code, (rejectedCodes.get(rejected.code) ?? 0) + count);
-          continue;
-        }
-        ctx.report.projected(count);
-        yield { code: key, json: { data: String(row.data), rows: (row.rows as string | null) ?? null, features: (row.features as string | null) ?? null } };
+  for await (const chunk of (await duckdb.stream(sql)).yieldRowObjectJs()) {
+    for (const row of chunk) {
+      const key = String(row.cle);
+      const count = Number(row.lignes);
+      const rejected = rejectionOf(key, splitReason);
+      if (!ctx.scope.includes(rejected ? rejected.code : key)) continue;
+      ctx.report.read(count);
+      if (rejected) {
+        ctx.report.rejected(rejected.reason, count);
+        rejectedCodes.set(rejected.code, (rejectedCodes.get(rejected.code) ?? 0) + count);
+        continue;
       }
+      ctx.report.projected(count);
+      yield { code: key, json: { data: String(row.data), rows: (row.rows as string | null) ?? null, features: (row.features as string | null) ?? null } };
     }
   }
   if (rejectedCodes.size) ctx.report.note('codesRejetes', rejectedCodesNote(rejectedCodes));
