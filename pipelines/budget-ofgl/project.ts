@@ -1,8 +1,9 @@
 /**
- * OFGL budget rows, grouped per today's commune × exercice × agrégat (stage.sql, batch after batch of communes),
- * into commune records: the long table (every exercice and agrégat of the file, BP/BA split, DGF population,
- * € per inhabitant) and the wide summary a council reads (ten agrégats × the file's last five exercices); the
- * columns read and the checks on their values. Pure: rows in, records out.
+ * OFGL budget rows, already grouped per today's commune × exercice × agrégat
+ * (stage.sql), into commune records: the long table (every exercice and
+ * agrégat of the file, BP/BA split, DGF population, € per inhabitant) and the
+ * wide summary a council reads (ten agrégats × the file's last five exercices).
+ * Pure: rows in, records out.
  */
 import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
 
@@ -101,7 +102,7 @@ export const COLUMNS = {
 };
 
 const notNumber = (v: string) => v !== '' && !Number.isFinite(Number(v));
-/** What the plain scan refuses when the typed read stops or the `checks` section flags a cell (source.ts), to name the first line. */
+/** What each count of the `checks` section refuses, and the test a plain scan repeats to name the first line. */
 export const CHECKS: Record<string, { bad: (v: string) => boolean; expected: string }> = {
   exercice: { bad: (v) => !/^(19|20)\d{2}$/.test(v), expected: 'une année' },
   agregat: { bad: (v) => v === '', expected: 'un libellé d\'agrégat' },
