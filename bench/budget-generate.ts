@@ -32,7 +32,8 @@ export async function generateNationalBudget(referential: Referential, options: 
         f[0] = String(year); f[2] = c.region; f[4] = c.departement; f[6] = c.epci ?? ''; f[14] = c.code; f[15] = c.nom;
         f[17] = c.siren ?? ''; f[18] = c.code; f[19] = c.nom.toUpperCase();
         f[21] = String(bp); f[22] = String(montant - bp); f[23] = '0.0'; f[24] = String(montant); f[25] = String(montant / 1e6);
-        f[26] = String(population); f[27] = String(montant / population); f[39] = String(year); f[40] = String(population);
+        // OFGL leaves € per inhabitant empty where the population is 0 (a division by it is no number).
+        f[26] = String(population); f[27] = population ? String(montant / population) : ''; f[39] = String(year); f[40] = String(population);
         buffer += `${f.join(';')}\n`;
         written++;
         perCommune.set(c.code, (perCommune.get(c.code) ?? 0) + 1);

@@ -6,6 +6,7 @@
 import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
 import type { Referential } from '../../src/domain/referential.js';
 import { rekey } from '../framework/rekey.js';
+import type { TerritoryRecord } from '../framework/types.js';
 
 export const HEADER_COMMON = [
   'Code du département', 'Libellé du département', 'Code de la collectivité à statut particulier', 'Libellé de la collectivité à statut particulier',
@@ -14,6 +15,27 @@ export const HEADER_COMMON = [
 ];
 export const HEADER_MAIRES = [...HEADER_COMMON, 'Date de début de la fonction'];
 export const HEADER_CONSEILLERS = [...HEADER_COMMON, 'Libellé de la fonction', 'Date de début de la fonction', 'Code nationalité'];
+
+/**
+ * The columns read from the conseillers communautaires file (`elus-conseillers-communautaires-epci.csv`), bound by
+ * name: its full header could not be read offline, only these names, all attested by public consumers of the file.
+ */
+export const COLUMNS_EPCI = {
+  siren: { name: 'N° SIREN' }, nom: { name: "Nom de l'élu" }, prenom: { name: "Prénom de l'élu" }, sexe: { name: 'Code sexe' },
+  fonction: { name: 'Libellé de la fonction' }, debutFonction: { name: 'Date de début de la fonction' },
+};
+/** The président's function as the RNE spells it (compared without case). */
+export const PRESIDENT_EPCI = 'président du conseil communautaire';
+
+export interface PresidentRow { siren: string; nom: string; prenom: string; sexe: string; debut_fonction: string; ligne: number }
+
+/** One record per EPCI: its président as published (no date of birth); the run fails on two présidents (source.ts). */
+export function presidentsOf(rows: PresidentRow[]): TerritoryRecord[] {
+  return rows.map((r) => ({
+    kind: 'epci', code: r.siren,
+    data: { president: { nom: r.nom, prenom: r.prenom, sexe: r.sexe, dateDebutFonction: r.debut_fonction } },
+  }));
+}
 
 export interface EluRow {
   code: string; nom: string; prenom: string; sexe: string; naissance: string; csp_code: string | null; csp_libelle: string | null;

@@ -1,8 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryEntry, runPipeline } from '../../tests/helpers/run-pipeline.js';
+import { storeKinds } from '../../tests/helpers/stores.js';
+import { ingestForTest } from '../../tests/helpers/ingest.js';
+import { createApp } from '../../src/app.js';
 import pipeline from './source.js';
 import { NO_FUNCTION, ageAt, ageBand } from './project.js';
 
@@ -85,3 +88,63 @@ describe('elus-rne refuses a drifted file, naming file, line and column', () => 
     await expect(runPipeline(pipeline, { source, files: [file] })).rejects.toMatchObject({ file, line: 4, column: 'Code sexe' });
   });
 });
+
+const EPCI = join(samples, 'elus-conseillers-communautaires-epci-illustratif.csv');
+
+describe('elus-rne with the conseillers communautaires file (illustrative values, columns bound by name)', async () => {
+  const run = await runPipeline(pipeline, { source, files: [MAIRES, EPCI] });
+
+  it('gives each EPCI its président as the file gives him, without his date of birth', () => {
+    const president = plainOf(EPCI).filter((r) => r['Libellé de la fonction'] === 'Président du conseil communautaire');
+    expect(president).toHaveLength(1);
+    const [row] = president;
+    expect(run.output.territories).toEqual([{
+      kind: 'epci', code: row['N° SIREN'],
+      data: { president: { nom: row["Nom de l'élu"], prenom: row["Prénom de l'élu"], sexe: row['Code sexe'], dateDebutFonction: row['Date de début de la fonction'] } },
+    }]);
+    expect(JSON.stringify(run.output.territories)).not.toContain(row['Date de naissance']);
+    // The EPCI file's rows are no commune's: the maire's accounting is unchanged.
+    expect(run.read).toBe(1);
+  });
+
+  it('stops on a missing column, named, and on two présidents for one EPCI, with the line', async () => {
+    const variant = (edit: (t: string) => string) => {
+      const file = join(mkdtempSync(join(tmpdir(), 'elus-rne-')), 'epci.csv');
+      writeFileSync(file, edit(readFileSync(EPCI, 'utf8')));
+      return file;
+    };
+    const renamed = variant((t) => t.replace('Code sexe', 'Sexe'));
+    await expect(runPipeline(pipeline, { source, files: [renamed] })).rejects.toMatchObject({ file: renamed, line: 1, column: 'Code sexe' });
+    const twice = variant((t) => t.replace('1er vice-président du conseil communautaire', 'Président du conseil communautaire'));
+    await expect(runPipeline(pipeline, { source, files: [twice] })).rejects.toMatchObject({ file: twice, line: 3, column: 'Libellé de la fonction' });
+  });
+});
+
+describe.each(storeKinds)('elus-rne: the EPCI président served in the EPCI dotation on $name', (kind) => {
+  let store: Awaited<ReturnType<typeof kind.open>>;
+  beforeAll(async () => {
+    store = await kind.open();
+    // A run on the Ain alone (the files are excerpts: no national row count), from the given files.
+    await ingestForTest(store, { sources: ['cog'], sample: true });
+    await ingestForTest(store, { sources: ['elus-rne'], departements: ['01'], inputs: new Map([['elus-rne', [MAIRES, EPCI]]]) });
+  }, 120_000);
+  afterAll(() => store.dispose());
+
+  it('serves the président under the dataset of /epci/{siren}/dotation, and nothing for another EPCI', async () => {
+    const app = createApp({ store, registry: [registryEntry('cog'), source], releaseCheckMs: 0 });
+    const dotation = async (siren: string) => {
+      const r = await app.request(`/epci/${siren}/dotation`);
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { datasets: { id: string; statut: string; territoire?: unknown }[] }).datasets.find((d) => d.id === 'elus-rne')!;
+    };
+    const dombes = await dotation('200069193');
+    expect(dombes.statut).toBe('available');
+    expect(dombes.territoire).toEqual(presidentOfSample());
+    expect((await dotation('243500139')).territoire).toBeUndefined();
+  });
+});
+
+function presidentOfSample() {
+  const row = plainOf(EPCI).find((r) => r['Libellé de la fonction'] === 'Président du conseil communautaire')!;
+  return { president: { nom: row["Nom de l'élu"], prenom: row["Prénom de l'élu"], sexe: row['Code sexe'], dateDebutFonction: row['Date de début de la fonction'] } };
+}

@@ -1,15 +1,18 @@
 /**
  * Répertoire national des élus (sources-wave2 §9, sources.md §8.8): the maires file and the conseillers
  * municipaux file, `;`, UTF-8, each recognised by its exact header. Per commune: the maire as published and
- * the council by sex, age band and function (project.ts). Dates of birth serve the age bands only.
+ * the council by sex, age band and function (project.ts). Dates of birth serve the age bands only. The
+ * conseillers communautaires file, its columns bound by name, gives each EPCI's président (a territory record).
  */
 import { join } from 'node:path';
-import type { SourcePipeline } from '../framework/types.js';
+import type { SourceContext, SourcePipeline, TerritoryRecord } from '../framework/types.js';
+import { SourceError } from '../framework/errors.js';
+import { readBoundHeader } from '../framework/header-prefix.js';
 import { checkExactHeader } from '../framework/declared-csv.js';
 import { readFirstLines, splitLine } from '../framework/csv-header.js';
 import { communeCodeCheck, firstBadCell, stageCsv, type CellCheck } from '../framework/staged-csv.js';
 import { fillSql, readSqlSections } from '../framework/sql-script.js';
-import { FIELDS, HEADER_CONSEILLERS, HEADER_MAIRES, projectElus, type EluRow } from './project.js';
+import { COLUMNS_EPCI, FIELDS, HEADER_CONSEILLERS, HEADER_MAIRES, PRESIDENT_EPCI, presidentsOf, projectElus, type EluRow, type PresidentRow } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
 const DATE = "regexp_full_match(coalesce(trim(c{i}), ''), '[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4}')";
@@ -17,7 +20,26 @@ const dateCheck = (i: number, optional = false): CellCheck => ({
   sql: `(NOT ${DATE.replace('{i}', String(i))}${optional ? ` AND coalesce(trim(c${i}), '') <> ''` : ''})`,
   column: i, problem: 'date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)',
 });
-const SEXE: CellCheck = { sql: "(coalesce(trim(c8), '') NOT IN ('F', 'M'))", column: 8, problem: 'code sexe attendu (F ou M)' };
+const sexCheck = (i: number): CellCheck => ({ sql: `(coalesce(trim(c${i}), '') NOT IN ('F', 'M'))`, column: i, problem: 'code sexe attendu (F ou M)' });
+const SEXE = sexCheck(8);
+
+/** The président of each EPCI of the conseillers communautaires file, its columns bound by name; two for one EPCI stop the run. */
+async function presidents(ctx: SourceContext, file: string): Promise<TerritoryRecord[]> {
+  const { index, names } = await readBoundHeader(ctx.source.id, file, COLUMNS_EPCI);
+  await stageCsv(ctx.duckdb, ctx.source.id, 'rne_epci', file, file, names.length, { nullPadding: false });
+  const siren: CellCheck = { sql: `(NOT regexp_full_match(coalesce(trim(c${index.siren}), ''), '[0-9]{9}'))`, column: index.siren, problem: 'SIREN attendu (9 chiffres)' };
+  await firstBadCell(ctx.duckdb, ctx.source.id, 'rne_epci', file, [siren, sexCheck(index.sexe), dateCheck(index.debutFonction, true)], names);
+  const columns = Object.fromEntries(Object.entries(index).map(([k, i]) => [k, `c${i}`]));
+  const sql = fillSql(SQL.get('presidents')!, { table: 'rne_epci', president: PRESIDENT_EPCI, ...columns });
+  const rows = (await ctx.duckdb.runAndReadAll(sql)).getRowObjectsJS() as unknown as PresidentRow[];
+  await ctx.duckdb.run('DROP TABLE IF EXISTS rne_epci');
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (seen.has(r.siren)) throw new SourceError(ctx.source.id, file, `deux présidents pour l'EPCI ${r.siren}`, r.ligne, names[index.fonction]);
+    seen.add(r.siren);
+  }
+  return presidentsOf(rows);
+}
 
 const pipeline: SourcePipeline = {
   id: 'elus-rne',
@@ -25,7 +47,9 @@ const pipeline: SourcePipeline = {
     const { id: sourceId } = ctx.source;
     const rows = { maires: [] as EluRow[], conseillers: [] as EluRow[] };
     await ctx.duckdb.run(SQL.get('macro')!);
+    const epci: TerritoryRecord[] = [];
     for (const file of ctx.files) {
+      if (splitLine(readFirstLines(file, 1)[0] ?? '').includes(COLUMNS_EPCI.siren.name)) { epci.push(...await presidents(ctx, file)); continue; }
       const conseillers = splitLine(readFirstLines(file, 1)[0] ?? '').includes('Libellé de la fonction');
       const header = conseillers ? HEADER_CONSEILLERS : HEADER_MAIRES;
       await checkExactHeader(sourceId, file, header);
@@ -43,11 +67,13 @@ const pipeline: SourcePipeline = {
     ctx.report.read(projection.read);
     ctx.report.projected(projection.projected);
     for (const [reason, n] of projection.rejected) ctx.report.rejected(reason, n);
-    const absent = [...(rows.maires.length ? [] : ['maires (elus-maires-mai.csv)']), ...(rows.conseillers.length ? [] : ['conseillers municipaux (elus-conseillers-municipaux-cm.csv)'])];
+    const absent = [...(rows.maires.length ? [] : ['maires (elus-maires-mai.csv)']), ...(rows.conseillers.length ? [] : ['conseillers municipaux (elus-conseillers-municipaux-cm.csv)']),
+      ...(epci.length ? [] : ['présidents d\'EPCI (elus-conseillers-communautaires-epci.csv)'])];
     return {
       millesime: reference.slice(0, 4) || undefined,
       fields: FIELDS,
       communes: projection.records,
+      territories: epci,
       metadata: {
         dateReferenceAge: reference,
         donneesPersonnelles: 'Les dates de naissance ne sont pas publiées : elles servent seulement à compter les élus par tranche d\'âge.',

@@ -15,3 +15,10 @@ CREATE OR REPLACE TEMP MACRO iso_date(v) AS CASE
   WHEN regexp_full_match(trim(v), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN trim(v)
   WHEN regexp_full_match(trim(v), '[0-9]{2}/[0-9]{2}/[0-9]{4}') THEN substr(trim(v), 7, 4) || '-' || substr(trim(v), 4, 2) || '-' || substr(trim(v), 1, 2)
   END;
+
+-- name: presidents
+-- The conseillers communautaires file (columns bound by name in source.ts): each EPCI's président, with the
+-- file's line (rowid + 2) to name a second one.
+SELECT trim({{siren}}) AS siren, trim({{nom}}) AS nom, trim({{prenom}}) AS prenom, trim({{sexe}}) AS sexe,
+  iso_date({{debutFonction}}) AS debut_fonction, (rowid + 2)::INTEGER AS ligne
+FROM {{table}} WHERE lower(trim({{fonction}})) = '{{president}}' ORDER BY rowid;

@@ -11,7 +11,7 @@ import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/data
 import type { SerializedCommuneRecord } from './types.js';
 
 /** Tables that hold rows of a load; a failed or replaced load is deleted from each. */
-export const LOAD_TABLES = ['cog_communes', 'cog_history', 'cog_epci', 'cog_departements', 'cog_regions', 'commune_datasets'];
+export const LOAD_TABLES = ['cog_communes', 'cog_history', 'cog_epci', 'cog_departements', 'cog_regions', 'commune_datasets', 'territory_datasets'];
 
 export async function createLoad(store: Store, sourceId: string, millesime: string): Promise<number> {
   const [row] = await store.query<{ id: number }>(

@@ -26,6 +26,7 @@ import type { FetchOptions, FetchedFile } from './fetch.js';
 import { allowedHosts, apiKeys, fetchesFromProducer, sourceFiles, type InputPlan } from './inputs.js';
 import { credentialFor } from './credentials.js';
 import { completeLoad, createLoad, discardLoad, loadCommuneRecords, readCommuneRecords } from './load.js';
+import { carryOverTerritories, loadTerritoryRecords } from './territory-records.js';
 import type { Provenance, SourceStats } from '../../src/contract/release.js';
 import { createProgress, type ProgressFactory } from './progress.js';
 import { publishRelease } from './publish.js';
@@ -233,6 +234,7 @@ async function ingestLocked(options: IngestOptions): Promise<Omit<IngestResult, 
         reached?.add(record.code);
         if (++projected === 1) faultPoint('project', id);
       }, keep);
+      if (output.territories) await loadTerritoryRecords(store, loadId, output.territories, referential!, report);
       faultPoint('load', id);
       if (keep) fresh.set(id, keep);
       checkNotEmpty(def, written, departements);
@@ -243,6 +245,8 @@ async function ingestLocked(options: IngestOptions): Promise<Omit<IngestResult, 
         if (previous !== undefined) {
           const carried = await carryOverOtherDepartements(store, { from: previous, to: loadId, cogLoadId: cogLoadId!, departements: coverage.departements });
           Object.assign(coverage, { reprisDe: previous, communesReprises: carried.communes });
+          const territories = await carryOverTerritories(store, { from: previous, to: loadId });
+          if (territories) report.note('territoires repris de la release courante', territories);
           report.note('communes reprises de la release courante', carried.communes);
           for (const [table, rows] of Object.entries(carried.bulkRows)) if (rows) report.note(`lignes ${table} reprises`, rows);
           faultPoint('carry', id);

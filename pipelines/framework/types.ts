@@ -69,6 +69,17 @@ export interface SerializedCommuneRecord {
   json: { data: string; rows?: string | null; features?: string | null };
 }
 
+/**
+ * A source's figures for a territory above the commune that are its own, not a roll-up of its communes' (the
+ * président of an EPCI): stored per load (territory-records.ts), served in that territory's dotation.
+ */
+export interface TerritoryRecord {
+  kind: 'epci';
+  /** SIREN of the EPCI. */
+  code: string;
+  data: Record<string, unknown>;
+}
+
 export interface SourceOutput {
   /** Millésime actually found in the file (e.g. "2024", "RP2021"), overrides the registry's. */
   millesime?: string;
@@ -76,6 +87,8 @@ export interface SourceOutput {
   communes: AsyncIterable<CommuneRecord | SerializedCommuneRecord> | Iterable<CommuneRecord | SerializedCommuneRecord>;
   /** Source-level metadata shown in the dotation (e.g. definitions of variables). */
   metadata?: Record<string, unknown>;
+  /** Records of territories above the commune (every one the file gives, whatever the run's scope). */
+  territories?: Iterable<TerritoryRecord>;
 }
 
 export interface SourcePipeline {

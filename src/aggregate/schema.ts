@@ -27,6 +27,7 @@ export const territoryDotationSchema = z.object({
       methode: z.enum(['sum', 'mean-weighted-population', 'ratio', 'none']).openapi({ description: 'Méthode d\'agrégation déclarée par le jeu : somme, moyenne pondérée par la population, rapport de deux sommes (montant par habitant), ou non agrégeable' }),
       methodeLibelle: z.string(), communes: z.number().int(), communesSansValeur: z.number().int(),
     })),
+    territoire: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Ce que la source publie pour le territoire lui-même et non pour ses communes (le président d\'un EPCI : nom, prénom, sexe, date de début de fonction), quand elle le publie' }),
     source: sourceSchema.optional().openapi({ description: 'Avec `?detail=complet` seulement : le document `/sources/{id}` inclus' }),
   })),
 }).openapi('DotationTerritoire');

@@ -69,6 +69,15 @@ export interface AggregatedDataset {
   liens: { source: string };
   communes: { membres: number; avecDonnees: number };
   indicateurs: Indicator[];
+  /** What the source publishes for the territory itself (an EPCI's président), when it does. */
+  territoire?: Record<string, unknown>;
+}
+
+/** The territory's own record of a load (territory_datasets), if its source gave one. */
+async function ownRecord(db: Queryable, loadId: number, territory: Territory): Promise<Record<string, unknown> | undefined> {
+  const [row] = await db.query<{ data: Record<string, unknown> }>(
+    'SELECT data FROM territory_datasets WHERE load_id = $1 AND kind = $2 AND code = $3', [loadId, territory.kind, territory.code]);
+  return row?.data;
 }
 
 async function aggregateDataset(db: Queryable, ds: LoadedDataset, territory: Territory): Promise<AggregatedDataset> {
@@ -92,10 +101,11 @@ async function aggregateDataset(db: Queryable, ds: LoadedDataset, territory: Ter
   const indicateurs = aggregator.aggregable ? aggregator.indicators() : fields
     .filter((f) => (f.type === 'number' || f.type === 'integer') && f.name !== 'code')
     .map((f): Indicator => ({ cle: {}, champ: f.name, libelle: f.description ?? null, unite: f.unit ?? null, valeur: null, methode: 'none', methodeLibelle: METHOD_LABELS.none, communes: 0, communesSansValeur: 0 }));
+  const territoire = await ownRecord(db, ds.loadId, territory);
   return {
     id: ds.def.id, titre: ds.def.titre, producteur: ds.def.producteur, licence: ds.def.licence, finalite: ds.def.finalite,
-    millesime: ds.load.millesime, statut: avecDonnees ? 'available' : 'no-data-for-territory', liens: { source: sourcePath(ds.def.id) },
-    communes: { membres: territory.membres.length, avecDonnees }, indicateurs,
+    millesime: ds.load.millesime, statut: avecDonnees || territoire ? 'available' : 'no-data-for-territory', liens: { source: sourcePath(ds.def.id) },
+    communes: { membres: territory.membres.length, avecDonnees }, indicateurs, ...(territoire ? { territoire } : {}),
   };
 }
 

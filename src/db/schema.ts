@@ -106,6 +106,14 @@ export const communeDatasets = pgTable('commune_datasets', {
   hash: text('hash'),
 }, (t) => [primaryKey({ columns: [t.loadId, t.code] })]);
 
+/** What one source publishes for a territory above the commune as its own (an EPCI's président), by kind and code. */
+export const territoryDatasets = pgTable('territory_datasets', {
+  loadId: integer('load_id').notNull(),
+  kind: text('kind').notNull(),
+  code: text('code').notNull(),
+  data: jsonb('data').notNull(),
+}, (t) => [primaryKey({ columns: [t.loadId, t.kind, t.code] })]);
+
 /**
  * Release-scoped table of the BAN addresses, filled by COPY with the 23 columns
  * of the legacy "csv" export kept as text, so that
