@@ -119,7 +119,7 @@ program.command('serve')
     const registry = loadRegistry(join(config.projectRoot, 'data-sources.yaml'));
     // Imported here: `ingest` and `prune` need none of the API (a faster start for cron jobs and the fault tests).
     const { createApp } = await import('./app.js');
-    const app = createApp({ store, registry, releaseCheckMs: config.releaseCheckMs, cacheSize: config.cacheSize, logger, publicUrl: config.publicUrl });
+    const app = createApp({ store, registry, releaseCheckMs: config.releaseCheckMs, cacheBytes: config.cacheBytes, logger, publicUrl: config.publicUrl });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, async (info) => {
       const base = config.port === 0 ? `http://localhost:${info.port}` : config.publicUrl;
       const coverage = await sampleCoverageLines(store, config, base);

@@ -11,8 +11,10 @@ const schema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** How long a server trusts its idea of the current release before asking the store again. */
   RELEASE_CHECK_MS: z.coerce.number().int().min(0).default(1000),
-  /** Rendered dotations kept in memory (LRU, entries); 0 disables the cache. */
-  DOTATION_CACHE_SIZE: z.coerce.number().int().min(0).default(5000),
+  /** Megabytes of rendered dotations kept in memory (LRU weighed in bytes); unset: DEFAULT_CACHE_BYTES; 0 disables the cache. */
+  DOTATION_CACHE_MB: z.coerce.number().int().min(0).optional(),
+  /** Was a bound in entries, which left the cache's memory to the size of what was asked. */
+  DOTATION_CACHE_SIZE: z.never({ message: 'remplacé par DOTATION_CACHE_MB (mégaoctets de dotations rendues gardées en mémoire)' }).optional(),
 });
 
 export interface Config {
@@ -26,7 +28,8 @@ export interface Config {
   /** Origin of every absolute link the API writes: PUBLIC_URL, else the configured HOST:PORT. */
   publicUrl: string;
   releaseCheckMs: number;
-  cacheSize: number;
+  /** Bytes of the rendered-body cache; undefined: the app's default. */
+  cacheBytes?: number;
   projectRoot: string;
 }
 
@@ -56,7 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     publicUrl: (e.PUBLIC_URL ?? listenUrl(e.HOST, e.PORT)).replace(/\/$/, ''),
     releaseCheckMs: e.RELEASE_CHECK_MS,
-    cacheSize: e.DOTATION_CACHE_SIZE,
+    cacheBytes: e.DOTATION_CACHE_MB === undefined ? undefined : e.DOTATION_CACHE_MB * 1024 * 1024,
     projectRoot: PROJECT_ROOT,
   };
 }

@@ -20,8 +20,16 @@ export class CachedBody {
     return this.identity.toString('utf8');
   }
 
+  /** Told when a compressed copy is added, so that a cache bounded in bytes can weigh the body again. */
+  onGrow?: () => void;
+
   encodedAs(encoding: Encoding): Buffer {
-    return (this.encoded[encoding] ??= compressSync(this.identity, encoding));
+    let bytes = this.encoded[encoding];
+    if (!bytes) {
+      bytes = this.encoded[encoding] = compressSync(this.identity, encoding);
+      this.onGrow?.();
+    }
+    return bytes;
   }
 
   /** Memory held by the bodies. */

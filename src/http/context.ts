@@ -16,8 +16,8 @@ export interface AppDeps {
   registry: SourceDefinition[];
   releaseCheckMs?: number;
   logger?: Logger;
-  /** Entries of the rendered-body cache (dotations built once per release, commune, format). */
-  cacheSize?: number;
+  /** Bytes of the rendered-body cache (dotations built once per release, commune, format); 0 disables it. */
+  cacheBytes?: number;
   /** Origin written into outgoing links (PUBLIC_URL or the configured HOST:PORT); default http://localhost:3000. */
   publicUrl?: string;
 }

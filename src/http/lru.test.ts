@@ -33,4 +33,23 @@ describe('LruCache', () => {
     expect(cache.get('a')).toBeUndefined();
     expect(() => new LruCache<number>(-1)).toThrow();
   });
+
+  it('bounds the total weight, not the count, and weighs an entry again when it grows', () => {
+    const sizes = new Map<string, number>([['a', 40], ['b', 40], ['c', 30], ['big', 101]]);
+    const cache = new LruCache<string>(100, (_value, key) => sizes.get(key)!);
+    cache.set('a', 'A');
+    cache.set('b', 'B');
+    expect(cache.weight).toBe(80);
+    cache.set('c', 'C'); // 110 > 100: a, the least recently used, goes
+    expect(cache.get('a')).toBeUndefined();
+    expect([cache.size, cache.weight]).toEqual([2, 70]);
+    cache.set('big', 'X'); // heavier than the whole bound: not kept, nothing evicted for it
+    expect(cache.get('big')).toBeUndefined();
+    expect([cache.size, cache.weight]).toEqual([2, 70]);
+    expect(cache.get('b')).toBe('B'); // c is now the least recently used
+    sizes.set('b', 80);
+    cache.reweigh('b');
+    expect(cache.get('c')).toBeUndefined();
+    expect([cache.size, cache.weight]).toEqual([1, 80]);
+  });
 });

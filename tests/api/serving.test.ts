@@ -10,6 +10,8 @@ import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
 import { recordsPipeline, statsRecord, STATS_FIELDS, testSource } from '../helpers/pack-sources.js';
 
+/** Room for a few of the test's dotations (a few kB each with their compressed copies), so that the bound is reached. */
+const CACHE_BYTES = 16_000;
 const testRegistry = [...registry.filter((s) => s.id === 'cog'), testSource('essai-stats')];
 
 const decode = (bytes: Buffer, encoding: string | null) =>
@@ -28,7 +30,7 @@ for (const kind of storeKinds) {
         registry: testRegistry, sources: ['cog', 'essai-stats'], sample: true,
         pipelines: { 'essai-stats': recordsPipeline('essai-stats', [statsRecord('35238', { habitants: 1, surfaceKm2: 2, tauxChomage: 3, revenuMedian: 4 })], { fields: STATS_FIELDS }) },
       });
-      deps = { store, registry: testRegistry, releaseCheckMs: 0, cacheSize: 3 };
+      deps = { store, registry: testRegistry, releaseCheckMs: 0, cacheBytes: CACHE_BYTES };
       app = createApp(deps);
     });
     afterAll(() => store.dispose());
@@ -78,16 +80,20 @@ for (const kind of storeKinds) {
       expect((await get('/commune/99999/dotation')).headers.get('etag')).toBeNull();
     });
 
-    it('builds a dotation once per (release, commune) and keeps the cache within its bound', async () => {
+    it('builds a dotation once per (release, commune), weighs its compressed copies and keeps the cache within its bytes', async () => {
       const cache = responseCache(deps);
       const before = { hits: cache.hits, misses: cache.misses };
       await get('/commune/01001/dotation');
       await get('/commune/01001/dotation');
-      await get('/commune/01001/dotation', { 'accept-encoding': 'gzip' });
+      const identityOnly = cache.weight;
+      const gzipped = Buffer.from(await (await get('/commune/01001/dotation', { 'accept-encoding': 'gzip' })).arrayBuffer());
       expect(cache.misses - before.misses).toBe(1);
       expect(cache.hits - before.hits).toBe(2);
-      for (const code of ['01002', '01004', '01005', '01006']) await get(`/commune/${code}/dotation`);
-      expect(cache.size).toBe(3);
+      expect(cache.weight - identityOnly).toBe(gzipped.length);
+      const codes = ['01002', '01004', '01005', '01006', '01007', '01008'];
+      for (const code of codes) await get(`/commune/${code}/dotation`, { 'accept-encoding': 'br' });
+      expect(cache.weight).toBeLessThanOrEqual(CACHE_BYTES);
+      expect(cache.size).toBeLessThan(codes.length);
     });
   });
 }
