@@ -114,6 +114,9 @@ const to = samples[samples.length - 1];
 const growth = (to.rss - from.rss) / from.rss;
 console.log(`RSS : ${from.rss.toFixed(0)} Mo à ${from.t.toFixed(0)} s, ${to.rss.toFixed(0)} Mo à ${to.t.toFixed(0)} s (${(growth * 100).toFixed(1)} %), pic ${Math.max(...samples.map((s) => s.rss)).toFixed(0)} Mo`);
 console.log(`RSS par minute (Mo) : ${Array.from({ length: Math.floor(seconds / 60) }, (_, m) => at((m + 1) * 60).rss.toFixed(0)).join(' ')}`);
+// V8 grows and shrinks its heap by tens of MB between collections: the mean of each minute's samples shows the trend under that noise.
+const mean = (m: number) => { const inMinute = samples.filter((s) => s.t > m * 60 && s.t <= (m + 1) * 60); return inMinute.reduce((n, s) => n + s.rss, 0) / inMinute.length; };
+console.log(`RSS moyen de chaque minute (Mo) : ${Array.from({ length: Math.floor(seconds / 60) }, (_, m) => mean(m).toFixed(0)).join(' ')}`);
 // The server's clock starts when it is ready, before the setup requests; minute m is the soak's.
 const offset = (started - serverReady) / 1000;
 const figure = (t: number) => memory.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), memory[0]);
