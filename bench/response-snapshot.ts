@@ -141,7 +141,7 @@ async function record(out: string): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dotation-snapshot-'));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const { DATABASE_URL: _ignored, PUBLIC_URL: _p, DOTATION_CACHE_SIZE: _c, RELEASE_CHECK_MS: _r, ...inherited } = process.env;
+  const { DATABASE_URL: _ignored, PUBLIC_URL: _p, DOTATION_CACHE_MB: _c, DOTATION_CACHE_SIZE: _s, DOTATION_PRELOAD: _l, RELEASE_CHECK_MS: _r, ...inherited } = process.env;
   const env = { ...inherited, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
     ...(process.env.SNAPSHOT_DATABASE_URL ? { DATABASE_URL: process.env.SNAPSHOT_DATABASE_URL } : {}) };
   let server: ChildProcess | undefined;

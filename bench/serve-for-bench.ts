@@ -15,6 +15,8 @@ import { openStore } from '../src/db/client.js';
 import { loadRegistry } from '../src/contract/registry.js';
 import { Referential } from '../src/domain/referential.js';
 import { loadDecoupage } from '../pipelines/framework/referential/decoupage.js';
+import { responseCache } from '../src/http/response-cache.js';
+import { cacheFigures, logMemory } from './memory-log.js';
 
 const mode = process.argv[2];
 // A clean exit on SIGTERM, so that `NODE_OPTIONS=--cpu-prof` writes its profile.
@@ -53,6 +55,12 @@ if (mode === 'bare') {
   const config = loadConfig();
   const store = await openStore(config);
   await store.migrate();
+  // BENCH_MEMORY_LOG=<file>: the distinct SQL texts (postgres.js prepares one statement per text and connection).
+  const sqlTexts = new Set<string>();
+  if (process.env.BENCH_MEMORY_LOG) {
+    const query = store.query.bind(store);
+    store.query = (text, params) => (sqlTexts.add(text), query(text, params));
+  }
   const deps = {
     store, registry: loadRegistry(join(config.projectRoot, 'data-sources.yaml')), releaseCheckMs: config.releaseCheckMs,
     cacheSize: config.cacheSize, cacheBytes: config.cacheBytes, preloadDotations: config.preloadDotations,
@@ -62,5 +70,6 @@ if (mode === 'bare') {
   await app.request('/commune/35238');
   const preload = await dotationPreloader(deps).settled();
   if (preload) process.stdout.write(`préchargement : ${JSON.stringify({ ...preload, rss: process.memoryUsage().rss })}\n`);
+  if (process.env.BENCH_MEMORY_LOG) logMemory(process.env.BENCH_MEMORY_LOG, () => ({ ...cacheFigures(responseCache(deps)), sqlTexts: sqlTexts.size }));
   serve({ fetch: app.fetch, port }, () => process.stdout.write('ready\n'));
 }
