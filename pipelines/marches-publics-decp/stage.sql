@@ -51,12 +51,13 @@ FROM decp_lignes;
 
 -- name: contracts
 -- Current rows only (a row marked false is a superseded version; unflagged rows are kept), one contract per uid.
+-- No DISTINCT aggregate (each keeps a hash table of its own per group): min <> max, list_distinct.
 CREATE OR REPLACE TEMP TABLE decp_marches AS
 SELECT uid, any_value(id) AS id, any_value(nature) AS nature, any_value(acheteur_id) AS acheteurId, any_value(acheteur_nom) AS acheteurNom,
   any_value(acheteur_categorie) AS acheteurCategorie, any_value(objet) AS objet, max(TRY_CAST(montant_texte AS DOUBLE)) AS montant,
-  count(DISTINCT montant_texte) > 1 AS montantsDivergents, any_value(codeCPV) AS codeCPV, any_value(procedure) AS procedure,
+  min(montant_texte) <> max(montant_texte) AS montantsDivergents, any_value(codeCPV) AS codeCPV, any_value(procedure) AS procedure,
   min(left(dateNotification, 10)) AS dateNotification, any_value(lieu_code) AS lieuExecutionCode, any_value(lieu_type) AS lieuExecutionTypeCode,
-  list_sort(list(DISTINCT {'id': titulaire_id, 'nom': titulaire_nom}) FILTER (WHERE titulaire_id IS NOT NULL OR titulaire_nom IS NOT NULL)) AS titulaires
+  list_sort(list_distinct(list({'id': titulaire_id, 'nom': titulaire_nom}) FILTER (WHERE titulaire_id IS NOT NULL OR titulaire_nom IS NOT NULL))) AS titulaires
 FROM decp_lignes WHERE actuelles_texte IS DISTINCT FROM 'false'
 GROUP BY uid;
 
