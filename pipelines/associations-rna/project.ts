@@ -1,12 +1,13 @@
 /**
- * Associations of the RNA (Waldec) per commune: counts (active, created per
- * year, active per Waldec theme) and the list of active associations. Pure:
- * rows already placed on today's communes by stage.sql, sorted by commune,
- * in; one record per commune out. Arrondissements of Paris, Lyon and
- * Marseille keep their own records and are also counted in their commune.
+ * Associations of the RNA (Waldec) per commune: the declared header, value
+ * checks, fields and the SQL fragments of the records built in stage.sql
+ * (counts: active, created per year, active per Waldec theme; the list of
+ * active associations). Pure. Arrondissements of Paris, Lyon and Marseille
+ * keep their own records and are also counted in their commune.
  */
-import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
+import type { FieldSchema } from '../../src/contract/dataset.js';
 import type { Referential } from '../../src/domain/referential.js';
+import { sqlString } from '../framework/sql-script.js';
 
 /** The Waldec files' header, exactly (sources-wave2 §5). */
 export const HEADER = ['id', 'id_ex', 'siret', 'rup_mi', 'gestion', 'date_creat', 'date_decla', 'date_publi', 'date_disso', 'nature', 'groupement',
@@ -50,57 +51,6 @@ export const LIST_FIELDS: FieldSchema[] = [
   { name: 'codeCommuneRna', type: 'string', description: 'Code commune du siège tel qu\'écrit dans le RNA (avant recodage, arrondissement pour Paris, Lyon, Marseille)' },
 ];
 
-/** `associations` is a DuckDB count (bigint). */
-export interface CountRow { code: string; indicateur: 'actives' | 'creations' | 'themes'; modalite: string; associations: number | bigint }
-export interface ListRow { code: string; id: string; titre: string | null; objet: string | null; date_creat: string | null; siteweb: string | null; objet_social1: string | null; adrs_codeinsee: string }
-
-const coverage = (code: string) => (DROIT_LOCAL_DEPARTEMENTS.includes(code.slice(0, 2)) ? PARTIAL_COVERAGE : FULL_COVERAGE);
-
-/** Consecutive rows of the same `code` (the input is sorted by code), from chunks of rows. */
-export async function* byCommune<R extends { code: string }>(chunks: AsyncIterable<R[]>): AsyncIterable<[string, R[]]> {
-  let code: string | undefined;
-  let group: R[] = [];
-  for await (const chunk of chunks) {
-    for (const row of chunk) {
-      if (row.code !== code) {
-        if (code !== undefined) yield [code, group];
-        code = row.code;
-        group = [];
-      }
-      group.push(row);
-    }
-  }
-  if (code !== undefined) yield [code, group];
-}
-
-/** One commune's counts: the long table (CSV, aggregated upwards by `indicateur` × `modalite`) and its summary. */
-export function countRecord(code: string, rows: CountRow[], sourceCodes?: string[]): CommuneRecord {
-  const couverture = coverage(code);
-  const table: Record<string, Scalar>[] = [];
-  const creationsParAnnee: Record<string, number> = {};
-  const activesParTheme: Record<string, number> = {};
-  let actives = 0;
-  // One pass: a national run builds about a million of these rows.
-  for (const r of rows) {
-    const associations = Number(r.associations);
-    table.push({ indicateur: r.indicateur, modalite: r.modalite, libelle: null, associations, couverture });
-    if (r.indicateur === 'actives') actives = associations;
-    else if (r.indicateur === 'creations') creationsParAnnee[r.modalite] = associations;
-    else activesParTheme[r.modalite] = associations;
-  }
-  const data: Record<string, unknown> = {
-    actives, creationsParAnnee, activesParTheme, couverture,
-    ...(couverture === PARTIAL_COVERAGE ? { partiel: true } : {}),
-    ...(sourceCodes ? { codesSommes: sourceCodes } : {}),
-  };
-  return { code, data, rows: table };
-}
-
-/** One commune's active associations, as published (public fields of legal entities only: no address, no officer). */
-export function listRecord(code: string, rows: ListRow[]): CommuneRecord {
-  const table = rows.map((r) => ({
-    id: r.id, titre: r.titre, objet: r.objet, dateCreation: r.date_creat, siteWeb: r.siteweb, theme: r.objet_social1, codeCommuneRna: r.adrs_codeinsee,
-  }));
-  const couverture = coverage(code);
-  return { code, data: { actives: table.length, couverture, ...(couverture === PARTIAL_COVERAGE ? { partiel: true } : {}) }, rows: table };
-}
+/** Whether a commune (`code`) is in Alsace-Moselle, and its coverage, as SQL (stage.sql `counts`, `list_data`). */
+export const DROIT_LOCAL_SQL = `code[1:2] IN (${DROIT_LOCAL_DEPARTEMENTS.map(sqlString).join(', ')})`;
+export const COVERAGE_SQL = `CASE WHEN ${DROIT_LOCAL_SQL} THEN ${sqlString(PARTIAL_COVERAGE)} ELSE ${sqlString(FULL_COVERAGE)} END`;

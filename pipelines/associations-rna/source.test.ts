@@ -39,7 +39,7 @@ describe('associations-rna on the real Waldec rows (latin-1)', async () => {
   });
 
   it('says the file was latin-1 and accounts for every row', () => {
-    expect(run.notes.get('fichiers')).toBe('1 en windows-1252');
+    expect(run.notes.get('fichiers')).toBe('1 en latin-1');
     expect(run.read).toBe(plain.length);
     expect(run.projected).toBe(plain.length);
     expect(run.output.fields!.find((f) => f.name === 'associations')).toMatchObject({ aggregation: 'sum' });

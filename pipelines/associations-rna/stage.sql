@@ -1,15 +1,20 @@
--- The RNA (Waldec) per-département files, already in UTF-8 (file-encoding.ts), every
--- column declared as text: nothing sniffed, codes keep their zeros and `2A`.
+-- The RNA (Waldec) per-département files, in UTF-8 or latin-1 as decided per file
+-- (file-encoding.ts: {{encoding}}, one read per encoding), every column declared as
+-- text: nothing sniffed, codes keep their zeros and `2A`.
 -- Quoting is loose in the producer's files (`LES "AMIS" DE` unquoted): strict_mode off.
 -- {{files}} is the list of files, {{columns}} the declared header, {{plm}} the
 -- arrondissements municipaux as VALUES (arrondissement, commune), {{texts}} the text
 -- columns kept for the list (`titre, objet, siteweb`) or NULLs for the counts: only the
 -- columns used are kept in memory (a national file holds 2 million rows of long objets).
 
+-- name: create
+CREATE OR REPLACE TEMP TABLE rna_brut (filename VARCHAR, id VARCHAR, adrs_codeinsee VARCHAR, position VARCHAR, date_creat VARCHAR,
+  objet_social1 VARCHAR, titre VARCHAR, objet VARCHAR, siteweb VARCHAR);
+
 -- name: read
-CREATE OR REPLACE TEMP TABLE rna_brut AS
+INSERT INTO rna_brut
 SELECT filename, id, adrs_codeinsee, position, date_creat, objet_social1, {{texts}}
-FROM read_csv({{files}}, header = true, auto_detect = false, delim = ';', quote = '"', escape = '"',
+FROM read_csv({{files}}, encoding = '{{encoding}}', header = true, auto_detect = false, delim = ';', quote = '"', escape = '"',
   strict_mode = false, null_padding = false, filename = true, columns = {{columns}});
 
 -- name: checks
@@ -50,21 +55,49 @@ FROM rna r JOIN (VALUES {{plm}}) AS p(arrondissement, commune) ON p.arrondisseme
 
 -- name: sources
 -- Communes whose rows came under other codes (pre-merger codes, arrondissements): the codes summed.
+CREATE OR REPLACE TEMP TABLE rna_sources AS
 SELECT code, list(DISTINCT adrs_codeinsee ORDER BY adrs_codeinsee) AS codes FROM rna_place
 GROUP BY code HAVING count(DISTINCT adrs_codeinsee) > 1 OR any_value(adrs_codeinsee) <> code;
 
 -- name: counts
-SELECT code, 'actives' AS indicateur, '' AS modalite, count(*) FILTER (WHERE position = 'A') AS associations FROM rna_place GROUP BY code
-UNION ALL
-SELECT code, 'creations', date_creat[1:4], count(*) FROM rna_place WHERE position <> 'S' AND date_creat IS NOT NULL GROUP BY ALL
-UNION ALL
-SELECT code, 'themes', coalesce(objet_social1, ''), count(*) FROM rna_place WHERE position = 'A' GROUP BY ALL
-ORDER BY code, indicateur, modalite;
+-- One commune's record as JSON text: its counts as a long table (actives; créations per year, deleted records
+-- excluded; actives per theme), sorted by indicateur then modalité (list_sort: the struct's first fields), and
+-- the same as a summary; `partiel` in Alsace-Moselle, `codesSommes` when rows came under other codes.
+WITH tallies AS (
+  SELECT code, 'actives' AS indicateur, '' AS modalite, count(*) FILTER (WHERE position = 'A') AS associations FROM rna_place GROUP BY code
+  UNION ALL
+  SELECT code, 'creations', date_creat[1:4], count(*) FROM rna_place WHERE position <> 'S' AND date_creat IS NOT NULL GROUP BY ALL
+  UNION ALL
+  SELECT code, 'themes', coalesce(objet_social1, ''), count(*) FROM rna_place WHERE position = 'A' GROUP BY ALL),
+communes AS (
+  SELECT code, {{couverture}} AS couverture, {{droit_local}} AS partiel, list({indicateur: indicateur, modalite: modalite, associations: associations}) AS lignes
+  FROM tallies GROUP BY code)
+SELECT c.code AS cle,
+  json_merge_patch(to_json({
+      actives: list_filter(lignes, (l) -> l.indicateur = 'actives')[1].associations,
+      creationsParAnnee: map_from_entries(list_transform(list_filter(lignes, (l) -> l.indicateur = 'creations'), (l) -> {k: l.modalite, v: l.associations})),
+      activesParTheme: map_from_entries(list_transform(list_filter(lignes, (l) -> l.indicateur = 'themes'), (l) -> {k: l.modalite, v: l.associations})),
+      couverture: couverture}),
+    json_merge_patch(CASE WHEN c.partiel THEN '{"partiel":true}' ELSE '{}' END,
+      CASE WHEN s.codes IS NOT NULL THEN to_json({codesSommes: s.codes}) ELSE '{}' END))::VARCHAR AS data,
+  to_json(list_transform(list_sort(lignes), (l) -> {indicateur: l.indicateur, modalite: l.modalite, libelle: NULL::VARCHAR,
+    associations: l.associations, couverture: couverture}))::VARCHAR AS rows
+FROM communes c LEFT JOIN rna_sources s ON s.code = c.code
+ORDER BY c.code;
+
+-- name: list_data
+SELECT code AS cle, to_json(CASE WHEN {{droit_local}} THEN to_json({actives: count(*), couverture: {{couverture}}, partiel: true})
+  ELSE to_json({actives: count(*), couverture: {{couverture}}}) END)::VARCHAR AS data
+FROM rna_place WHERE position = 'A' GROUP BY code ORDER BY code;
 
 -- name: list
-SELECT code, id, titre, objet, date_creat, siteweb, objet_social1, adrs_codeinsee FROM rna_place WHERE position = 'A' ORDER BY code, id;
+-- The active associations, one commune after another, each as JSON text in the order of the declared fields.
+SELECT code AS cle, to_json({id: id, titre: titre, objet: objet, dateCreation: date_creat, siteWeb: siteweb, theme: objet_social1,
+  codeCommuneRna: adrs_codeinsee})::VARCHAR AS ligne
+FROM rna_place WHERE position = 'A' ORDER BY code, id;
 
 -- name: cleanup
 DROP VIEW IF EXISTS rna_place;
 DROP VIEW IF EXISTS rna;
 DROP TABLE IF EXISTS rna_brut;
+DROP TABLE IF EXISTS rna_sources;

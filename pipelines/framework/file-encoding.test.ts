@@ -11,9 +11,10 @@ const latin1 = (text: string) => Buffer.from(text, 'latin1');
 const filler = 'a;b;c\n'.repeat(350_000);
 
 describe('detectEncoding', () => {
-  it('tells ASCII, UTF-8 and windows-1252 files apart', async () => {
+  it('tells ASCII, UTF-8, latin-1 and windows-1252 files apart', async () => {
     expect(await detectEncoding('essai', write('ascii.csv', Buffer.from('a;b\n1;2\n')))).toBe('ascii');
     expect(await detectEncoding('essai', write('utf8.csv', Buffer.from(`${filler}été;cœur\n`, 'utf8')))).toBe('utf-8');
+    expect(await detectEncoding('essai', write('latin1.csv', latin1(`${filler}été\n`)))).toBe('latin-1');
     expect(await detectEncoding('essai', write('cp1252.csv', Buffer.concat([latin1(`${filler}été\n`), Buffer.from([0x9c, 0x92, 0x0a])])))).toBe('windows-1252');
   });
 

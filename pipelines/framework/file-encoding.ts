@@ -7,8 +7,10 @@
  * on Windows write: `’`, `œ`, `€`). A file with both kinds of lines mixes two
  * encodings: no reading of it is right, and the run stops naming both lines.
  *
- * The scan and the conversion use the runtime's native `isUtf8`/`isAscii` and
- * latin1 decoding, so a national file costs about one read of its bytes each.
+ * A single-byte file without any byte of 0x80–0x9F reads the same in latin-1
+ * and windows-1252: it is `latin-1`, left for DuckDB to decode; only a file
+ * with such bytes is converted here. The scan and the conversion use the
+ * runtime's native `isUtf8`/`isAscii` and latin1 decoding.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
@@ -16,17 +18,20 @@ import { once } from 'node:events';
 import { basename, join } from 'node:path';
 import { SourceError } from './errors.js';
 
-export type DetectedEncoding = 'ascii' | 'utf-8' | 'windows-1252';
+export type DetectedEncoding = 'ascii' | 'utf-8' | 'latin-1' | 'windows-1252';
 
 /** Where the two readings of a file were first seen (1-based physical lines; column = byte of the line, 1-based). */
 interface Evidence { utf8?: { line: number }; invalid?: { line: number; column: number } }
 
 const NEWLINE = 0x0a;
 const UTF8_SEQUENCE = /[\xc2-\xf4][\x80-\xbf]/;
+/** Bytes 0x80–0x9F: C1 controls in latin-1, punctuation (`’`, `œ`, `€`) in windows-1252. */
+const C1_BYTE = /[\x80-\x9f]/;
 
 /** The encoding of `path`; `name` is the file as shown in errors. */
 export async function detectEncoding(sourceId: string, path: string, name = path): Promise<DetectedEncoding> {
   const evidence: Evidence = {};
+  let c1 = false;
   let line = 1;
   let carry: Buffer = Buffer.alloc(0);
   const classify = (bytes: Buffer) => {
@@ -56,17 +61,20 @@ export async function detectEncoding(sourceId: string, path: string, name = path
     // Line by line only where it can tell something new: the first lines of each kind. A chunk that is not
     // UTF-8 can hold a line that is only if it has a UTF-8 sequence (a lead byte then a continuation byte).
     const valid = isUtf8(complete);
-    if ((valid && !evidence.utf8) || (!valid && (!evidence.invalid || (!evidence.utf8 && UTF8_SEQUENCE.test(complete.toString('latin1')))))) perLine(complete, first);
+    const text = valid ? '' : complete.toString('latin1');
+    if (!valid && !c1) c1 = C1_BYTE.test(text);
+    if ((valid && !evidence.utf8) || (!valid && (!evidence.invalid || (!evidence.utf8 && UTF8_SEQUENCE.test(text))))) perLine(complete, first);
     line = after;
     if (evidence.utf8 && evidence.invalid) break;
   }
-  if (!(evidence.utf8 && evidence.invalid) && carry.length) classify(carry);
+  if (!(evidence.utf8 && evidence.invalid) && carry.length) { classify(carry); c1 ||= C1_BYTE.test(carry.toString('latin1')); }
   if (evidence.utf8 && evidence.invalid) {
     throw new SourceError(sourceId, name,
       `encodage indécidable : la ligne ${evidence.utf8.line} se lit en UTF-8, la ligne ${evidence.invalid.line} n'est pas de l'UTF-8 `
       + '(latin-1 ?) ; le fichier mélange deux encodages, aucune lecture ne serait juste', evidence.invalid.line, evidence.invalid.column);
   }
-  return evidence.invalid ? 'windows-1252' : evidence.utf8 ? 'utf-8' : 'ascii';
+  // Without a byte of 0x80–0x9F the two single-byte readings agree: DuckDB reads latin-1 itself.
+  return evidence.invalid ? (c1 ? 'windows-1252' : 'latin-1') : evidence.utf8 ? 'utf-8' : 'ascii';
 }
 
 /** Byte index of the first byte that breaks UTF-8 in a line known to be invalid. */
@@ -108,17 +116,20 @@ export async function windows1252ToUtf8(path: string, target: string): Promise<v
 }
 
 export interface Utf8Inputs {
-  /** Files to read, in input order: the producer's file when already UTF-8 (or ASCII), else its converted copy. */
+  /** Files to read as UTF-8, in input order: the producer's file when already UTF-8 (or ASCII), else its converted copy. */
   paths: string[];
+  /** Files to read as latin-1 (DuckDB's `encoding = 'latin-1'`): single-byte files without a byte of 0x80–0x9F. */
+  latin1Paths: string[];
   /** The producer's file for a path of `paths`, to name in errors. */
   originalOf(path: string): string;
   /** How many files were found in each encoding. */
   encodings: Partial<Record<DetectedEncoding, number>>;
 }
 
-/** Decides each file's encoding and converts the windows-1252 ones into `workDir`; `onFile` reports progress. */
+/** Decides each file's encoding and converts the windows-1252 ones (only they) into `workDir`; `onFile` reports progress. */
 export async function utf8Inputs(sourceId: string, files: string[], workDir: string, onFile?: (done: number) => void): Promise<Utf8Inputs> {
   const paths: string[] = [];
+  const latin1Paths: string[] = [];
   const original = new Map<string, string>();
   const encodings: Partial<Record<DetectedEncoding, number>> = {};
   for (const [i, file] of files.entries()) {
@@ -126,9 +137,9 @@ export async function utf8Inputs(sourceId: string, files: string[], workDir: str
     encodings[encoding] = (encodings[encoding] ?? 0) + 1;
     const path = encoding === 'windows-1252' ? join(workDir, `${i}-${basename(file)}.utf8`) : file;
     if (path !== file) await windows1252ToUtf8(file, path);
-    paths.push(path);
+    (encoding === 'latin-1' ? latin1Paths : paths).push(path);
     original.set(path, file);
-    onFile?.(paths.length);
+    onFile?.(i + 1);
   }
-  return { paths, originalOf: (path) => original.get(path) ?? path, encodings };
+  return { paths, latin1Paths, originalOf: (path) => original.get(path) ?? path, encodings };
 }

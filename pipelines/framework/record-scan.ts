@@ -1,5 +1,5 @@
 /**
- * The first record of a delimited UTF-8 file that a check refuses, found by a
+ * The first record of a delimited UTF-8 (or latin-1) file that a check refuses, found by a
  * plain CSV parse: DuckDB counts what a check refuses over many files in
  * parallel, this scan then names the file's line and column. Unlike a
  * line-by-line split (`firstLineWhere`), it follows quoted fields over
@@ -12,11 +12,11 @@ import { parse } from 'csv-parse';
 export interface RecordCheck { column: string; bad: (value: string) => boolean }
 
 export async function firstRecordWhere(
-  file: string, header: readonly string[], checks: RecordCheck[], delimiter = ';',
+  file: string, header: readonly string[], checks: RecordCheck[], delimiter = ';', encoding: 'utf8' | 'latin1' = 'utf8',
 ): Promise<{ line: number; column: string; value: string } | undefined> {
   const indexed = checks.map((c) => ({ ...c, index: header.indexOf(c.column) }));
   const parser = createReadStream(file).pipe(parse({
-    delimiter, from_line: 2, relax_quotes: true, relax_column_count: true, info: true, skip_empty_lines: true,
+    delimiter, encoding, from_line: 2, relax_quotes: true, relax_column_count: true, info: true, skip_empty_lines: true,
   }));
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {

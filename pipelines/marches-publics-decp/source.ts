@@ -11,10 +11,12 @@ import { fillSql, readSqlSections, sqlString } from '../framework/sql-script.js'
 import { csvError, locateBadValue } from '../framework/value-formats.js';
 import { codeMappings, stageCodeMap } from '../framework/rekey.js';
 import { stageCommuneKey } from '../framework/rekey-keys.js';
-import { communeGroups } from '../framework/commune-groups.js';
+import { sqlCommuneRecords } from '../framework/sql-records.js';
+import { sqlCommuneLists } from '../framework/sql-record-lists.js';
+import { stageCogCommunes } from '../framework/commune-table.js';
 import { SourceError } from '../framework/errors.js';
 import { sniffFormat } from '../framework/geo/archive.js';
-import { communeRecord, FIELDS, metadataOf, REQUIRED_COLUMNS, type StagedContract } from './project.js';
+import { FIELDS, metadataOf, REQUIRED_COLUMNS } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
 const SPLIT = 'commune scindée depuis : lieu d\'exécution non attribuable';
@@ -56,19 +58,16 @@ const pipeline: SourcePipeline = {
       }
     }
     await duckdb.run(SQL.get('contracts')!);
-    await duckdb.run('CREATE OR REPLACE TEMP TABLE commune_siren (siren VARCHAR PRIMARY KEY, commune VARCHAR)');
-    const appender = await duckdb.createAppender('commune_siren', 'main', 'temp');
-    for (const c of ctx.referential.communesAndArrondissements()) if (c.siren) { appender.appendVarchar(c.siren); appender.appendVarchar(c.code); appender.endRow(); }
-    appender.closeSync();
+    await stageCogCommunes(duckdb, ctx.referential);
     await stageCodeMap(duckdb, codeMappings(ctx.referential, SPLIT));
     await stageCommuneKey(duckdb);
     const counts = (await duckdb.runAndReadAll(SQL.get('counts')!)).getRowObjectsJS()[0];
     ctx.report.note('marchesSansCommune', Number((await duckdb.runAndReadAll(SQL.get('unlinked')!)).getRowsJS()[0][0]));
     ctx.report.note('lignesNonActuelles', Number(counts.lignes_non_actuelles));
+    await duckdb.run(SQL.get('links')!);
     async function* records() {
       try {
-        yield* communeGroups<{ marche: string }>(duckdb, SQL.get('rows')!, ctx, SPLIT,
-          (code, rows) => communeRecord(code, rows.map((r) => JSON.parse(r.marche) as StagedContract), ctx.referential.commune(code)?.siren ?? null));
+        yield* sqlCommuneLists(duckdb, sqlCommuneRecords(duckdb, SQL.get('data')!, ctx, SPLIT), SQL.get('rows')!);
       } finally { await duckdb.run(SQL.get('cleanup')!); }
     }
     return { fields: FIELDS, communes: records(), metadata: metadataOf(counts, formats) };

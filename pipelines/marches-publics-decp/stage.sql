@@ -51,12 +51,13 @@ FROM decp_lignes;
 
 -- name: contracts
 -- Current rows only (a row marked false is a superseded version; unflagged rows are kept), one contract per uid.
+-- No DISTINCT aggregate (each keeps a hash table of its own per group): min <> max, list_distinct.
 CREATE OR REPLACE TEMP TABLE decp_marches AS
 SELECT uid, any_value(id) AS id, any_value(nature) AS nature, any_value(acheteur_id) AS acheteurId, any_value(acheteur_nom) AS acheteurNom,
   any_value(acheteur_categorie) AS acheteurCategorie, any_value(objet) AS objet, max(TRY_CAST(montant_texte AS DOUBLE)) AS montant,
-  count(DISTINCT montant_texte) > 1 AS montantsDivergents, any_value(codeCPV) AS codeCPV, any_value(procedure) AS procedure,
+  min(montant_texte) <> max(montant_texte) AS montantsDivergents, any_value(codeCPV) AS codeCPV, any_value(procedure) AS procedure,
   min(left(dateNotification, 10)) AS dateNotification, any_value(lieu_code) AS lieuExecutionCode, any_value(lieu_type) AS lieuExecutionTypeCode,
-  list_sort(list(DISTINCT {'id': titulaire_id, 'nom': titulaire_nom}) FILTER (WHERE titulaire_id IS NOT NULL OR titulaire_nom IS NOT NULL)) AS titulaires
+  list_sort(list_distinct(list({'id': titulaire_id, 'nom': titulaire_nom}) FILTER (WHERE titulaire_id IS NOT NULL OR titulaire_nom IS NOT NULL))) AS titulaires
 FROM decp_lignes WHERE actuelles_texte IS DISTINCT FROM 'false'
 GROUP BY uid;
 
@@ -67,23 +68,80 @@ SELECT (SELECT count(*) FROM decp_lignes) AS lignes,
   (SELECT count(*) FROM decp_marches) AS marches,
   (SELECT count(*) FROM decp_marches WHERE montantsDivergents) AS montants_divergents;
 
--- name: rows
+-- name: links
 -- A contract passed by a commune (its SIREN, and the category Commune when the file gives one), and a contract whose
--- lieu d'exécution is a commune code, one commune after another (commune_key: rekey-keys.ts).
+-- lieu d'exécution is a commune code, under the commune's key (commune_key: rekey-keys.ts). `ord` is the contract's
+-- place in the commune's list (passed first, then by date and uid): the order of first appearance that breaks ties.
+CREATE OR REPLACE TEMP MACRO json_number(x) AS CASE WHEN x = trunc(x) AND abs(x) < 1e15 THEN to_json(CAST(x AS BIGINT)) ELSE to_json(x) END;
+CREATE OR REPLACE TEMP TABLE decp_liens AS
 WITH links AS (
-  SELECT s.commune AS cle, 'passé par la commune' AS relation, m.* FROM decp_marches m
-  JOIN commune_siren s ON s.siren = left(m.acheteurId, 9) WHERE coalesce(m.acheteurCategorie, 'Commune') = 'Commune'
+  SELECT s.code AS cle, 'passé par la commune' AS relation, m.* FROM decp_marches m
+  JOIN cog_communes s ON s.siren = left(m.acheteurId, 9) WHERE coalesce(m.acheteurCategorie, 'Commune') = 'Commune'
   UNION ALL
   SELECT commune_key(m.lieuExecutionCode, c.code_source IS NOT NULL, c.commune), 'exécuté dans la commune', m.* FROM decp_marches m
   LEFT JOIN code_map c ON c.code_source = m.lieuExecutionCode WHERE lower(trim(m.lieuExecutionTypeCode)) = 'code commune')
-SELECT cle, to_json(l) AS marche FROM (SELECT * EXCLUDE (montantsDivergents) FROM links) l ORDER BY cle, l.relation DESC, l.dateNotification, l.uid;
+SELECT * EXCLUDE (montantsDivergents), row_number() OVER (PARTITION BY cle ORDER BY relation DESC, dateNotification, uid) AS ord,
+  NULLIF(left(dateNotification, 4), '') AS annee, NULLIF(nature, '') AS natureCle, NULLIF(left(codeCPV, 2), '') AS division
+FROM links;
+
+-- name: data
+-- One commune's figures as JSON text (sql-record-lists.ts): for the contracts it passed and those executed in it,
+-- the count, the amount (rounded to the cent; unknown amounts counted apart) and the same per year; for those it
+-- passed, per nature (by amount), per CPV division and its ten main titulaires (by contracts, then amount; a
+-- co-contractor is credited with the whole contract). Lists are sorted with list_sort on a leading key (`k`): an
+-- aggregate with ORDER BY keeps a buffer per group. Amounts are written as JSON numbers the way JS writes them.
+WITH tallies AS (
+  SELECT cle, relation, annee, natureCle, division, GROUPING(annee, natureCle, division) AS ensemble, count(*) AS marches,
+    round(coalesce(sum(montant), 0), 2) AS montant, count(*) FILTER (WHERE montant IS NULL) AS montantsInconnus, min(ord) AS premier
+  FROM decp_liens GROUP BY GROUPING SETS ((cle, relation), (cle, relation, annee), (cle, relation, natureCle), (cle, relation, division))),
+figures AS (
+  SELECT cle, relation,
+    any_value({marches: marches, montant: json_number(montant), montantsInconnus: montantsInconnus}) FILTER (WHERE ensemble = 7) AS total,
+    list_sort(list({annee: annee, marches: marches, montant: json_number(montant), montantsInconnus: montantsInconnus}) FILTER (WHERE ensemble = 3)) AS parAnnee,
+    list_transform(list_sort(list({k: {montant: -montant, premier: premier}, v: {nature: natureCle, marches: marches, montant: json_number(montant), montantsInconnus: montantsInconnus}})
+      FILTER (WHERE ensemble = 5)), (x) -> x.v) AS parNature,
+    list_sort(list({division: division, marches: marches, montant: json_number(montant), montantsInconnus: montantsInconnus}) FILTER (WHERE ensemble = 6)) AS parDivisionCpv
+  FROM tallies GROUP BY cle, relation),
+titulaires AS (
+  SELECT cle, list_transform(list_sort(list({k: {marches: -marches, montant: -montant, premier: premier},
+      v: {id: id, nom: nom, marches: marches, montant: json_number(montant)}}))[1:10], (x) -> x.v) AS principauxTitulaires
+  FROM (
+    SELECT cle, coalesce(t.id, 'nom:' || t.nom) AS titulaire, any_value(t.id) AS id, arg_min(t.nom, rang) FILTER (WHERE t.nom IS NOT NULL) AS nom,
+      count(*) AS marches, round(sum(coalesce(montant, 0)), 2) AS montant, min(rang) AS premier
+    FROM (SELECT cle, montant, unnest(titulaires) AS t, ord * 100000 + generate_subscripts(titulaires, 1) AS rang FROM decp_liens WHERE relation = 'passé par la commune')
+    GROUP BY cle, titulaire)
+  GROUP BY cle),
+communes AS (SELECT cle, count(*) AS lignes FROM decp_liens GROUP BY cle)
+SELECT c.cle, c.lignes,
+  to_json({siren: g.siren,
+    passes: CASE WHEN p.total IS NOT NULL THEN {marches: p.total.marches, montant: p.total.montant, montantsInconnus: p.total.montantsInconnus,
+      parAnnee: p.parAnnee, parNature: p.parNature, parDivisionCpv: p.parDivisionCpv, principauxTitulaires: coalesce(t.principauxTitulaires, [])} END,
+    executes: CASE WHEN e.total IS NOT NULL THEN {marches: e.total.marches, montant: e.total.montant, montantsInconnus: e.total.montantsInconnus,
+      parAnnee: e.parAnnee} END})::VARCHAR AS data
+FROM communes c
+LEFT JOIN figures p ON p.cle = c.cle AND p.relation = 'passé par la commune'
+LEFT JOIN figures e ON e.cle = c.cle AND e.relation = 'exécuté dans la commune'
+LEFT JOIN titulaires t ON t.cle = c.cle
+LEFT JOIN cog_communes g ON g.code = c.cle
+ORDER BY c.cle;
+
+-- name: rows
+-- The list, one commune after another, each contract as JSON text in the order of the declared fields.
+SELECT cle, to_json({relation: relation, annee: left(dateNotification, 4), nature: nature, nombre: 1, montant: json_number(montant), uid: uid, id: id,
+    objet: objet, codeCPV: codeCPV, divisionCPV: left(codeCPV, 2), procedure: procedure, dateNotification: dateNotification,
+    acheteurId: acheteurId, acheteurNom: acheteurNom, titulaires: NULLIF(array_to_string(list_transform(titulaires, (t) -> coalesce(t.id, '')), ' | '), ''),
+    titulairesNoms: NULLIF(array_to_string(list_transform(titulaires, (t) -> coalesce(t.nom, '')), ' | '), ''),
+    lieuExecutionCode: lieuExecutionCode, lieuExecutionTypeCode: lieuExecutionTypeCode})::VARCHAR AS ligne
+FROM decp_liens WHERE NOT starts_with(cle, '!')
+ORDER BY cle, ord;
 
 -- name: unlinked
 SELECT count(*) FROM decp_marches m
 WHERE NOT (lower(trim(coalesce(lieuExecutionTypeCode, ''))) = 'code commune'
-  OR (coalesce(acheteurCategorie, 'Commune') = 'Commune' AND left(acheteurId, 9) IN (SELECT siren FROM commune_siren)));
+  OR (coalesce(acheteurCategorie, 'Commune') = 'Commune' AND left(acheteurId, 9) IN (SELECT siren FROM cog_communes WHERE siren IS NOT NULL)));
 
 -- name: cleanup
 DROP TABLE IF EXISTS decp_lignes;
 DROP TABLE IF EXISTS decp_marches;
-DROP TABLE IF EXISTS commune_siren;
+DROP TABLE IF EXISTS decp_liens;
+DROP TABLE IF EXISTS cog_communes;

@@ -1,10 +1,10 @@
 /**
  * Sitadel (SDES): the four lists of building authorisations, their declared
- * layouts (the codes line, second of the two header lines), and the commune
- * record built from one commune's permits: counts per year of authorisation,
- * list and état, housing units and floor areas, and the list itself. Pure.
+ * layouts (the codes line, second of the two header lines), and the SQL
+ * fragments of one commune's record (stage.sql, section `records`): the list
+ * row in the order of the declared fields and the sums per year. Pure.
  */
-import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
+import type { FieldSchema } from '../../src/contract/dataset.js';
 
 const HEAD = ['REG_CODE', 'REG_LIBELLE', 'DEP_CODE', 'DEP_LIBELLE', 'COMM'];
 const DATES = ['AN_DEPOT', 'DPC_PREM', 'DPC_AUT'];
@@ -50,6 +50,12 @@ export const LAYOUTS: Layout[] = [
   },
 ];
 
+/** What the dictionaries allow where the declared types let more through (a commune code, an état), to name the line. */
+export const formats = (l: Layout) => ({
+  COMM: { test: (v: string) => /^(\d{2}|2A|2B)\d{3}$/.test(v), expected: 'un code commune' },
+  [l.etat]: { test: (v: string) => /^[2456]$/.test(v), expected: 'un état 2, 4, 5 ou 6' },
+});
+
 /** Column names of the editions before 2022 (one header line, mixed case): such a file is refused, not guessed at. */
 const LEGACY = /^(REG|DEP|Type_DAU|Num_DAU|Etat_DAU|Num_PA|Etat_PA|Num_PD|Etat_PD|sec_cadastre\d|num_cadastre\d|NATURE_PROJET)$/;
 export const legacyColumns = (names: string[]): string[] => names.filter((n) => LEGACY.test(n));
@@ -64,13 +70,6 @@ export function layoutOf(names: string[]): Layout | undefined {
 
 /** ETAT_* codes of the dictionaries (dictionnaire-variables-*-20220531). */
 export const ETATS: Record<string, string> = { 2: 'autorisé', 4: 'annulé', 5: 'commencé', 6: 'terminé' };
-const COUNT_OF: Record<string, 'autorises' | 'annules' | 'commences' | 'termines'> = { 2: 'autorises', 4: 'annules', 5: 'commences', 6: 'termines' };
-
-/** One permit as staged (stage.sql, section `rows`): its list row (FIELDS), état code and mojibake flag. */
-export interface StagedPermit { etatCode: number; doubleEncode: boolean; ligne: Record<string, Scalar> }
-
-const MEASURES = ['logementsCrees', 'logementsIndividuels', 'logementsCollectifsHorsResidence', 'logementsEnResidence',
-  'surfaceHabitationCreee', 'surfaceLocauxCreee'] as const;
 const text = (name: string, description: string, aggregation?: FieldSchema['aggregation']): FieldSchema => ({ name, type: 'string', description, ...(aggregation ? { aggregation } : {}) });
 const sum = (name: string, description: string, unit?: string): FieldSchema => ({ name, type: 'integer', description, aggregation: 'sum', ...(unit ? { unit } : {}) });
 
@@ -110,38 +109,12 @@ export const FIELDS: FieldSchema[] = [
 export const ROW_SQL = `struct_pack(${FIELDS.map((f) => `${f.name} := ${f.name === 'nombre' ? '1'
   : f.name === 'etat' ? `CASE etatCode ${Object.entries(ETATS).map(([k, v]) => `WHEN ${k} THEN '${v}'`).join(' ')} END` : f.name}`).join(', ')})`;
 
-interface YearFigures { annee: string | null; liste: Liste; autorisations: number; autorises: number; annules: number; commences: number; termines: number; [measure: string]: unknown }
-
-/** One commune's record: the list (CSV rows) and its figures per year of authorisation and list. */
-export function communeRecord(code: string, permits: StagedPermit[], codeRegion: string | null): CommuneRecord {
-  const years = new Map<string, YearFigures>();
-  let doubleEncoded = 0;
-  const sources = new Set<string>();
-  for (const { etatCode, doubleEncode, ligne: p } of permits) {
-    const key = `${p.annee}\u0000${p.liste}`;
-    let y = years.get(key);
-    if (!y) {
-      y = { annee: p.annee as string | null, liste: p.liste as Liste, autorisations: 0, autorises: 0, annules: 0, commences: 0, termines: 0 };
-      for (const m of MEASURES) y[m] = null;
-      years.set(key, y);
-    }
-    y.autorisations++;
-    y[COUNT_OF[etatCode]]++;
-    for (const m of MEASURES) if (typeof p[m] === 'number') y[m] = ((y[m] as number | null) ?? 0) + (p[m] as number);
-    if (doubleEncode) doubleEncoded++;
-    sources.add(String(p.codeCommuneSource));
-  }
-  const parAnnee = [...years.values()].sort((a, b) => String(a.annee).localeCompare(String(b.annee)) || a.liste.localeCompare(b.liste));
-  const rekeyed = sources.size > 1 || !sources.has(code);
-  return {
-    code,
-    data: {
-      codeRegion, autorisations: permits.length, parAnnee, adressesDoubleEncodees: doubleEncoded,
-      ...(rekeyed ? { codesSource: [...sources].sort() } : {}),
-    },
-    rows: permits.map((p) => p.ligne),
-  };
-}
+/** Housing units and floor areas, summed per year of authorisation and list. */
+const MEASURES = ['logementsCrees', 'logementsIndividuels', 'logementsCollectifsHorsResidence', 'logementsEnResidence',
+  'surfaceHabitationCreee', 'surfaceLocauxCreee'];
+/** The sums per year and list (stage.sql, section `records`): NULL where no permit of the year publishes the measure. */
+export const SUMS_SQL = MEASURES.map((m) => `CAST(sum(${m}) AS BIGINT) AS ${m}`).join(', ');
+export const MEASURES_SQL = MEASURES.map((m) => `${m}: ${m}`).join(', ');
 
 /** The release-level description: what the counts mean, and how many rows carry the producer's double encoding. */
 export function metadataOf(doubleEncoded: number, files: Partial<Record<Liste, string>>) {

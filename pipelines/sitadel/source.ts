@@ -12,18 +12,16 @@ import { fillSql, readSqlSections } from '../framework/sql-script.js';
 import { csvError, locateBadValue } from '../framework/value-formats.js';
 import { codeMappings, stageCodeMap } from '../framework/rekey.js';
 import { stageCommuneKey } from '../framework/rekey-keys.js';
-import { communeGroups } from '../framework/commune-groups.js';
+import { sqlCommuneRecords } from '../framework/sql-records.js';
+import { sqlCommuneLists } from '../framework/sql-record-lists.js';
+import { stageCogCommunes } from '../framework/commune-table.js';
 import { SourceError } from '../framework/errors.js';
-import { communeRecord, FIELDS, layoutOf, legacyColumns, metadataOf, ROW_SQL, type Layout, type Liste } from './project.js';
+import { FIELDS, formats, layoutOf, legacyColumns, MEASURES_SQL, metadataOf, ROW_SQL, SUMS_SQL, type Layout, type Liste } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
 const SPLIT = 'commune scindée depuis : autorisation non attribuable';
 const TYPED: Record<string, string> = { AN_DEPOT: 'BIGINT', SUPERFICIE_TERRAIN: 'BIGINT', DATE_REELLE_AUTORISATION: 'DATE', DATE_REELLE_DOC: 'DATE', DATE_REELLE_DAACT: 'DATE' };
 const typeOf = (c: string, l: Layout) => TYPED[c] ?? (c === l.etat ? 'UTINYINT' : /^(NB_LGT|SURF)_/.test(c) ? 'BIGINT' : 'VARCHAR');
-const formats = (l: Layout) => ({
-  COMM: { test: (v: string) => /^(\d{2}|2A|2B)\d{3}$/.test(v), expected: 'un code commune' },
-  [l.etat]: { test: (v: string) => /^[2456]$/.test(v), expected: 'un état 2, 4, 5 ou 6' },
-});
 
 /** Which list a file is, from its codes line; an older edition's layout is refused naming the columns it has. */
 function layoutOfFile(sourceId: string, file: string): Layout {
@@ -43,7 +41,7 @@ function layoutOfFile(sourceId: string, file: string): Layout {
 const pipeline: SourcePipeline = {
   id: 'sitadel',
   async run(ctx) {
-    const { duckdb, source: { id } } = ctx, files: Partial<Record<Liste, string>> = {};
+    const { duckdb, source: { id } } = ctx, files: Partial<Record<Liste, string>> = {}; let doubleEncoded = 0;
     await duckdb.run(SQL.get('create')!);
     for (const file of ctx.files) {
       const layout = layoutOfFile(id, file);
@@ -58,6 +56,7 @@ const pipeline: SourcePipeline = {
       });
       try { await duckdb.run(sql, { file, liste: layout.liste }); } catch (e) { throw csvError(id, [file], { columns: layout.columns, delimiter: ';' }, {}, e); }
       const counts = (await duckdb.runAndReadAll(SQL.get('checks')!, { file })).getRowObjectsJS()[0];
+      doubleEncoded += Number(counts.doubles); // counted, never rewritten
       if (Number(counts.comm) || Number(counts.etat)) {
         const scan = { columns: layout.columns, delimiter: ';', include: () => true, headerLines: 2 };
         throw await locateBadValue(id, [file], scan, formats(layout), { COMM: Number(counts.comm), [layout.etat]: Number(counts.etat) });
@@ -66,11 +65,12 @@ const pipeline: SourcePipeline = {
     }
     await stageCodeMap(duckdb, codeMappings(ctx.referential, SPLIT));
     await stageCommuneKey(duckdb);
-    const doubleEncoded = Number((await duckdb.runAndReadAll(SQL.get('double_encoded')!)).getRowsJS()[0][0]); ctx.report.note('adressesDoubleEncodees', doubleEncoded); // counted, never rewritten
+    ctx.report.note('adressesDoubleEncodees', doubleEncoded);
+    await stageCogCommunes(duckdb, ctx.referential);
     async function* records() {
       try {
-        yield* communeGroups<{ etatCode: number; doubleEncode: boolean; ligne: string }>(duckdb, fillSql(SQL.get('rows')!, { ligne: ROW_SQL }), ctx, SPLIT, (code, rows) =>
-          communeRecord(code, rows.map((r) => ({ ...r, ligne: JSON.parse(r.ligne) })), ctx.referential.commune(code)?.region ?? null));
+        const data = sqlCommuneRecords(duckdb, fillSql(SQL.get('data')!, { sums: SUMS_SQL, measures: MEASURES_SQL }), ctx, SPLIT);
+        yield* sqlCommuneLists(duckdb, data, fillSql(SQL.get('rows')!, { ligne: ROW_SQL }));
       } finally { await duckdb.run(SQL.get('cleanup')!); }
     }
     return { fields: FIELDS, communes: records(), metadata: metadataOf(doubleEncoded, files) };

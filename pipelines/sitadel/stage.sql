@@ -37,19 +37,46 @@ FROM read_csv($file, skip = 2, header = false, auto_detect = false, delim = ';',
 -- Counts of what the declared types let through but the dictionaries refuse; the first offending line is then found by a plain scan.
 SELECT
   count(*) FILTER (WHERE NOT regexp_full_match(coalesce(codeCommuneSource, ''), '(?:[0-9]{2}|2A|2B)[0-9]{3}')) AS comm,
-  count(*) FILTER (WHERE etatCode IS NULL OR etatCode NOT IN (2, 4, 5, 6)) AS etat
+  count(*) FILTER (WHERE etatCode IS NULL OR etatCode NOT IN (2, 4, 5, 6)) AS etat,
+  count(*) FILTER (WHERE doubleEncode) AS doubles
 FROM sitadel_permis WHERE fichier = $file;
 
--- name: double_encoded
-SELECT count(*) FILTER (WHERE doubleEncode) FROM sitadel_permis;
+-- name: data
+-- Every permit under today's commune (commune_key: rekey-keys.ts), a view that `rows` reads too.
+CREATE OR REPLACE TEMP VIEW sitadel_cles AS
+SELECT commune_key(p.codeCommuneSource, m.code_source IS NOT NULL, m.commune) AS cle, p.*
+FROM sitadel_permis p LEFT JOIN code_map m ON m.code_source = p.codeCommuneSource;
+-- One commune's figures as JSON text (sql-record-lists.ts): per year of authorisation and list, the counts per
+-- état and the housing units and floor areas summed where published (sorted by year, then list: the struct's
+-- first fields); `codesSource` only when the permits came under other codes than the commune's.
+WITH years AS (
+  SELECT cle, list_sort(list({annee: annee, liste: liste, autorisations: autorisations, autorises: autorises, annules: annules,
+      commences: commences, termines: termines, {{measures}}})) AS parAnnee
+  FROM (
+    SELECT cle, annee, liste, count(*) AS autorisations, count(*) FILTER (WHERE etatCode = 2) AS autorises,
+      count(*) FILTER (WHERE etatCode = 4) AS annules, count(*) FILTER (WHERE etatCode = 5) AS commences,
+      count(*) FILTER (WHERE etatCode = 6) AS termines, {{sums}}
+    FROM sitadel_cles GROUP BY cle, annee, liste)
+  GROUP BY cle),
+communes AS (
+  SELECT cle, count(*) AS lignes, count(*) FILTER (WHERE doubleEncode) AS doubles,
+    list_sort(list(DISTINCT codeCommuneSource)) AS sources
+  FROM sitadel_cles GROUP BY cle)
+SELECT c.cle, c.lignes,
+  CASE WHEN len(c.sources) > 1 OR c.sources[1] <> c.cle
+    THEN to_json({codeRegion: g.region, autorisations: c.lignes, parAnnee: y.parAnnee, adressesDoubleEncodees: c.doubles, codesSource: c.sources})
+    ELSE to_json({codeRegion: g.region, autorisations: c.lignes, parAnnee: y.parAnnee, adressesDoubleEncodees: c.doubles}) END::VARCHAR AS data
+FROM communes c JOIN years y USING (cle) LEFT JOIN cog_communes g ON g.code = c.cle
+ORDER BY c.cle;
 
 -- name: rows
--- Every permit under today's commune (commune_key: rekey-keys.ts), one commune after another: the list row
--- as one JSON text in the order of the declared fields ({{ligne}}: struct_pack of FIELDS), and what the counts need.
--- Four values cross over to JS per permit instead of thirty-six (measured 2.3× faster).
-SELECT commune_key(p.codeCommuneSource, m.code_source IS NOT NULL, m.commune) AS cle, p.etatCode, p.doubleEncode, to_json({{ligne}}) AS ligne
-FROM sitadel_permis p LEFT JOIN code_map m ON m.code_source = p.codeCommuneSource
-ORDER BY cle, p.liste, p.dateAutorisation, p.numero;
+-- The list, one commune after another: each row as JSON text in the order of the declared fields
+-- ({{ligne}}: struct_pack of FIELDS), sorted by list, date and number.
+SELECT cle, to_json({{ligne}})::VARCHAR AS ligne FROM sitadel_cles
+WHERE NOT starts_with(cle, '!')
+ORDER BY cle, liste, dateAutorisation, numero;
 
 -- name: cleanup
+DROP VIEW IF EXISTS sitadel_cles;
 DROP TABLE IF EXISTS sitadel_permis;
+DROP TABLE IF EXISTS cog_communes;
