@@ -4,7 +4,7 @@
  * groups and the record's parts as JSON text (`to_json`), so that a national
  * list reaches COPY without becoming JS objects. Rows outside the run's scope
  * are skipped; the others are counted read, then projected or set aside with
- * the reason their key carries — the same accounting as commune-groups.ts.
+ * the reason their key carries — the same accounting for every source.
  *
  * The SQL's columns: `cle`, `lignes` (source rows), `data` (JSON object text),
  * and optionally `rows` and `features` (JSON array text or NULL).
