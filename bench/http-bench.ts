@@ -26,10 +26,11 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) await once(child, 'exit');
 }
 
-export async function hammer(port: number, paths: string[], seconds: number, connections = 50): Promise<Figures> {
+export async function hammer(port: number, paths: string[], seconds: number, connections = 50, headers: Record<string, string> = {}): Promise<Figures> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
+    headers,
     duration: seconds,
     requests: [{ setupRequest: (req) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] }) }],
   });
