@@ -276,15 +276,16 @@ async function ingestLocked(options: IngestOptions): Promise<Omit<IngestResult, 
       const report = new StatsReport();
       faultPoint('fetch', step.id);
       const { files, scope: kind } = await fetchAndCheck(def, plan, progress.forSource(step.id), options.projectRoot, credential.headers);
-      const loadId = await createLoad(store, step.id, def.millesime);
+      const millesime = (options.sample && def.millesimeEchantillon) || def.millesime;
+      const loadId = await createLoad(store, step.id, millesime);
       faultPoint('created', step.id);
-      const summary: SourceSummary = { source: step.id, loadId, millesime: def.millesime, stats: report.stats, files: toProvenance(files, options.projectRoot).files };
+      const summary: SourceSummary = { source: step.id, loadId, millesime, stats: report.stats, files: toProvenance(files, options.projectRoot).files };
       failed = summary;
       logger.info({ source: step.id, files: summary.files.map((f) => f.url ?? f.path) }, 'ingestion');
       try {
         const found = await step.execute({ loadId, files: files.map((f) => f.path), scope: kind, report })
           .catch((error: unknown) => { throw error instanceof ArchiveError ? new SourceError(step.id, error.file, error.problem) : error; });
-        summary.millesime = found.millesime ?? def.millesime;
+        summary.millesime = found.millesime ?? millesime;
         summary.coverage = found.coverage;
         report.stats.durationMs = Date.now() - started;
         await completeLoad(store, loadId, {

@@ -24,6 +24,8 @@ export const sourceDefinitionSchema = z
     encodage: z.enum(['utf-8', 'windows-1252']).default('utf-8'),
     separateur: z.string().length(1).optional(),
     millesime: z.string().min(4),
+    /** Millésime of the bundled sample when it is an older edition than the national file's: what `--sample` records and serves. */
+    millesimeEchantillon: z.string().min(4).optional(),
     finalite: z.enum(FINALITES),
     /** Column (or property) holding the commune code in the producer's file. */
     cleCommune: z.string().min(1),
