@@ -69,7 +69,7 @@ const pipeline: SourcePipeline = {
     return {
       fields: list ? LIST_FIELDS : COUNT_FIELDS,
       communes: stream(),
-      metadata: { encodages: encodingCounts(encodings), nomenclatureWaldec: 'non fournie : les thèmes sont donnés par leur code objet_social1, sans libellé' },
+      metadata: { encodages: encodingCounts(encodings), nomenclatureWaldec: 'non fournie : les thèmes sont donnés par leur code objet_social1 ; leurs libellés, communs à toutes les communes, iront ici une fois la nomenclature trouvée, pas dans chaque ligne' },
     };
   },
 };

@@ -82,7 +82,7 @@ SELECT c.code AS cle,
       couverture: couverture}),
     json_merge_patch(CASE WHEN c.partiel THEN '{"partiel":true}' ELSE '{}' END,
       CASE WHEN s.codes IS NOT NULL THEN to_json({codesSommes: s.codes}) ELSE '{}' END))::VARCHAR AS data,
-  to_json(list_transform(list_sort(lignes), (l) -> {indicateur: l.indicateur, modalite: l.modalite, libelle: NULL::VARCHAR,
+  to_json(list_transform(list_sort(lignes), (l) -> {indicateur: l.indicateur, modalite: l.modalite,
     associations: l.associations, couverture: couverture}))::VARCHAR AS rows
 FROM communes c LEFT JOIN rna_sources s ON s.code = c.code
 ORDER BY c.code;
