@@ -52,9 +52,10 @@ const connection = new Proxy(duckdb, {
     if (property === 'run' || property === 'runAndReadAll') {
       return async (sql: string, params?: never) => {
         const start = performance.now();
+        const before = cpu();
         const result = await (target[property] as (s: string, p?: never) => Promise<unknown>).call(target, sql, params);
         const seconds = (performance.now() - start) / 1000;
-        if (seconds > 0.5) console.log(`  ${seconds.toFixed(1)} s : ${sql.replace(/\s+/g, ' ').slice(0, 70)}…`);
+        if (seconds > 0.5) console.log(`  ${seconds.toFixed(1)} s (CPU ${(cpu() - before).toFixed(1)} s) : ${sql.replace(/\s+/g, ' ').slice(0, 70)}…`);
         return result;
       };
     }
