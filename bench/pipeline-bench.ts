@@ -44,16 +44,21 @@ export async function benchPipeline(options: { sourceId: string; pipeline: Sourc
     memory_limit: options.memoryLimit, threads: '2', preserve_insertion_order: 'false', temp_directory: tempDirectory,
   });
   const duckdb = await instance.connect();
+  // CPU time of the whole process (DuckDB's threads included): on a shared machine it compares the work when wall times stretch.
+  const cpuSeconds = (since: NodeJS.CpuUsage) => { const u = process.cpuUsage(since); return (u.user + u.system) / 1e6; };
   let t = performance.now();
+  let cpu = process.cpuUsage();
   const count = Number((await duckdb.runAndReadAll(options.floorSql)).getRowsJS()[0][0]);
   const floor = (performance.now() - t) / 1000;
-  console.log(`plancher count(*) DuckDB : ${count} lignes, ${floor.toFixed(1)} s`);
+  const floorCpu = cpuSeconds(cpu);
+  console.log(`plancher count(*) DuckDB : ${count} lignes, ${floor.toFixed(1)} s (CPU ${floorCpu.toFixed(1)} s)`);
 
   const ref = referential();
   const source = loadRegistry(join(root, 'data-sources.yaml')).find((s) => s.id === options.sourceId)!;
   const stats = { read: 0, projected: 0, rejected: 0, communes: 0, bytes: 0 };
   const notes = new Map<string, unknown>();
   t = performance.now();
+  cpu = process.cpuUsage();
   const output = await options.pipeline.run({
     source, files: options.files, duckdb, referential: ref, scope: new DepartementScope([], ref), workDir: tempDirectory,
     dataset: async () => undefined, progress: { update() {} },
@@ -69,11 +74,12 @@ export async function benchPipeline(options: { sourceId: string; pipeline: Sourc
     stats.bytes += json.data.length + (json.rows?.length ?? 0);
   }
   const seconds = (performance.now() - t) / 1000;
+  const pipelineCpu = cpuSeconds(cpu);
   duckdb.closeSync();
   rmSync(tempDirectory, { recursive: true, force: true });
   const rss = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(`${options.sourceId} : ${stats.read} lignes lues, ${stats.projected} projetées, ${stats.rejected} rejetées, ${stats.communes} communes, `
-    + `${(stats.bytes / 1e6).toFixed(0)} Mo de JSON, ${seconds.toFixed(1)} s (${Math.round(stats.read / seconds)} lignes/s)`);
+    + `${(stats.bytes / 1e6).toFixed(0)} Mo de JSON, ${seconds.toFixed(1)} s, CPU ${pipelineCpu.toFixed(1)} s (${Math.round(stats.read / seconds)} lignes/s)`);
   console.log(`notes : ${JSON.stringify(Object.fromEntries(notes))}`);
-  console.log(`pic de mémoire (RSS) : ${rss} Mo ; rapport au plancher count(*) : ${(seconds / floor).toFixed(2)}×`);
+  console.log(`pic de mémoire (RSS) : ${rss} Mo ; rapport au plancher count(*) : ${(seconds / floor).toFixed(2)}× mural, ${(pipelineCpu / floorCpu).toFixed(2)}× CPU`);
 }

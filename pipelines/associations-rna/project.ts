@@ -36,7 +36,6 @@ export const FULL_COVERAGE = 'complète';
 export const COUNT_FIELDS: FieldSchema[] = [
   { name: 'indicateur', type: 'string', description: 'actives (position A), creations (par année de date_creat, fiches supprimées exclues) ou themes (actives par code objet_social1)', aggregation: 'key' },
   { name: 'modalite', type: 'string', description: 'Année de création (creations), code de thème Waldec objet_social1 (themes, 000000 = non renseigné), vide (actives)', aggregation: 'key' },
-  { name: 'libelle', type: 'string', description: 'Libellé du thème dans la nomenclature Waldec (vide quand la nomenclature n\'a pas été fournie)' },
   { name: 'associations', type: 'integer', description: 'Nombre d\'associations', unit: 'associations', aggregation: 'sum' },
   { name: 'couverture', type: 'string', description: `${FULL_COVERAGE}, ou ${PARTIAL_COVERAGE} (départements 57, 67, 68)` },
 ];

@@ -1,6 +1,6 @@
 /**
  * Répertoire national des associations, base Waldec (sources-wave2 §5): the monthly zip of
- * per-département CSVs, each file's encoding decided from its bytes (file-encoding.ts). Two
+ * per-département CSVs, each file read in its own encoding (encoded-read.ts). Two
  * registry entries share this folder: `associations-rna` (counts, aggregated upwards) and
  * `associations-rna-liste` (the list of active associations, `pipeline: associations-rna`).
  */
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { SourcePipeline } from '../framework/types.js';
 import { expandInputs } from '../framework/geo/archive.js';
 import { checkExactHeader } from '../framework/declared-csv.js';
-import { utf8Inputs } from '../framework/file-encoding.js';
+import { encodingCounts, nodeEncoding, readInTheirEncodings } from '../framework/encoded-read.js';
 import { firstRecordWhere } from '../framework/record-scan.js';
 import { codeMappings, stageCodeMap } from '../framework/rekey.js';
 import { stageScope } from '../framework/scope-sql.js';
@@ -26,10 +26,8 @@ const pipeline: SourcePipeline = {
   async run(ctx) {
     const { id } = ctx.source;
     const csv = (await expandInputs(ctx.files, ctx.workDir, (name) => /\.csv$/i.test(name))).map((f) => f.file);
+    if (!csv.length) throw new SourceError(id, ctx.files.join(', '), 'aucun fichier CSV du RNA parmi les entrées');
     for (const file of csv) await checkExactHeader(id, file, HEADER);
-    const { paths, latin1Paths, originalOf, encodings } = await utf8Inputs(id, csv, ctx.workDir, (n) => ctx.progress.update('encodage des fichiers', n, csv.length));
-    const files = [...paths, ...latin1Paths];
-    if (!files.length) throw new SourceError(id, ctx.files.join(', '), 'aucun fichier CSV du RNA parmi les entrées');
     await stageCodeMap(ctx.duckdb, codeMappings(ctx.referential, REJECT_SPLIT), 'rna_code_map');
     await stageScope(ctx.duckdb, ctx.scope);
     const list = id.endsWith('-liste');
@@ -37,21 +35,20 @@ const pipeline: SourcePipeline = {
     const placeholders = { texts, columns: `{${HEADER.map((h) => `'${h}': 'VARCHAR'`).join(', ')}}`, plm: plmValues(ctx.referential), couverture: COVERAGE_SQL, droit_local: DROIT_LOCAL_SQL };
     ctx.progress.update('lecture DuckDB', 0);
     await ctx.duckdb.run(SQL.get('create')!);
-    for (const [encoding, group] of [['utf-8', paths], ['latin-1', latin1Paths]] as const) {
-      if (!group.length) continue;
-      await runSqlScript(ctx.duckdb, sections('read'), {
-        placeholders: { ...placeholders, encoding, files: `[${group.map(sqlString).join(', ')}]` }, mapError: (e) => {
-          const { line, file, message } = parseDuckdbCsvError(e);
-          return new SourceError(id, file ? originalOf(file) : csv.join(', '), `lecture CSV impossible : ${message.split('\n')[0]}`, line);
-        },
-      });
-    }
+    const { encodings } = await readInTheirEncodings(ctx.duckdb, id, csv, {
+      table: 'rna_brut', texts: list ? ['titre', 'objet', 'siteweb'] : [], workDir: ctx.workDir,
+      readSql: (files, encoding, utf8) => fillSql(SQL.get('read')!, { ...placeholders, encoding, utf8, files: `[${files.map(sqlString).join(', ')}]` }),
+      mapError: (e, originalOf) => {
+        const { line, file, message } = parseDuckdbCsvError(e);
+        return new SourceError(id, file ? originalOf(file) : csv.join(', '), `lecture CSV impossible : ${message.split('\n')[0]}`, line);
+      },
+    });
     const counts = (await runSqlScript(ctx.duckdb, sections('checks'), { placeholders })).get('checks')![0];
     for (const [name, check] of Object.entries(VALUE_CHECKS)) {
       if (!Number(counts[name])) continue;
-      for (const file of files) {
-        const found = await firstRecordWhere(file, HEADER, [check], ';', latin1Paths.includes(file) ? 'latin1' : 'utf8');
-        if (found) throw new SourceError(id, originalOf(file), `valeur « ${found.value} » inattendue (attendu : ${check.expected})`, found.line, check.column);
+      for (const file of csv) {
+        const found = await firstRecordWhere(file, HEADER, [check], ';', nodeEncoding(encodings.get(file)!));
+        if (found) throw new SourceError(id, file, `valeur « ${found.value} » inattendue (attendu : ${check.expected})`, found.line, check.column);
       }
     }
     const placed = await runSqlScript(ctx.duckdb, sections('keyed', 'accounting', 'rejects', 'placed', 'sources'), { placeholders });
@@ -60,7 +57,7 @@ const pipeline: SourcePipeline = {
     ctx.report.projected(Number(totals.projetees));
     for (const r of placed.get('rejects')!) ctx.report.rejected(String(r.motif), Number(r.n));
     ctx.report.note('lignesRecodees', Number(totals.recodees));
-    ctx.report.note('fichiers', Object.entries(encodings).map(([e, n]) => `${n} en ${e}`).join(', '));
+    ctx.report.note('fichiers', Object.entries(encodingCounts(encodings)).map(([e, n]) => `${n} en ${e}`).join(', '));
     const sql = (name: string) => fillSql(SQL.get(name)!, placeholders);
     const stream = async function* () {
       try {
@@ -72,7 +69,7 @@ const pipeline: SourcePipeline = {
     return {
       fields: list ? LIST_FIELDS : COUNT_FIELDS,
       communes: stream(),
-      metadata: { encodages: encodings, nomenclatureWaldec: 'non fournie : les thèmes sont donnés par leur code objet_social1, sans libellé' },
+      metadata: { encodages: encodingCounts(encodings), nomenclatureWaldec: 'non fournie : les thèmes sont donnés par leur code objet_social1 ; leurs libellés, communs à toutes les communes, iront ici une fois la nomenclature trouvée, pas dans chaque ligne' },
     };
   },
 };

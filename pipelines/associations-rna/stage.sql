@@ -1,5 +1,5 @@
 -- The RNA (Waldec) per-département files, in UTF-8 or latin-1 as decided per file
--- (file-encoding.ts: {{encoding}}, one read per encoding), every column declared as
+-- (encoded-read.ts: {{encoding}}, one read per encoding), every column declared as
 -- text: nothing sniffed, codes keep their zeros and `2A`.
 -- Quoting is loose in the producer's files (`LES "AMIS" DE` unquoted): strict_mode off.
 -- {{files}} is the list of files, {{columns}} the declared header, {{plm}} the
@@ -9,11 +9,13 @@
 
 -- name: create
 CREATE OR REPLACE TEMP TABLE rna_brut (filename VARCHAR, id VARCHAR, adrs_codeinsee VARCHAR, position VARCHAR, date_creat VARCHAR,
-  objet_social1 VARCHAR, titre VARCHAR, objet VARCHAR, siteweb VARCHAR);
+  objet_social1 VARCHAR, titre VARCHAR, objet VARCHAR, siteweb VARCHAR, utf8 BOOLEAN);
 
 -- name: read
+-- The files read in one encoding (encoded-read.ts); {{utf8}}: in a latin-1 reading, whether a published
+-- text holds a UTF-8 sequence (the file is then scanned whole), else false.
 INSERT INTO rna_brut
-SELECT filename, id, adrs_codeinsee, position, date_creat, objet_social1, {{texts}}
+SELECT filename, id, adrs_codeinsee, position, date_creat, objet_social1, {{texts}}, {{utf8}}
 FROM read_csv({{files}}, encoding = '{{encoding}}', header = true, auto_detect = false, delim = ';', quote = '"', escape = '"',
   strict_mode = false, null_padding = false, filename = true, columns = {{columns}});
 
@@ -80,7 +82,7 @@ SELECT c.code AS cle,
       couverture: couverture}),
     json_merge_patch(CASE WHEN c.partiel THEN '{"partiel":true}' ELSE '{}' END,
       CASE WHEN s.codes IS NOT NULL THEN to_json({codesSommes: s.codes}) ELSE '{}' END))::VARCHAR AS data,
-  to_json(list_transform(list_sort(lignes), (l) -> {indicateur: l.indicateur, modalite: l.modalite, libelle: NULL::VARCHAR,
+  to_json(list_transform(list_sort(lignes), (l) -> {indicateur: l.indicateur, modalite: l.modalite,
     associations: l.associations, couverture: couverture}))::VARCHAR AS rows
 FROM communes c LEFT JOIN rna_sources s ON s.code = c.code
 ORDER BY c.code;

@@ -8,14 +8,13 @@
  * encodings: no reading of it is right, and the run stops naming both lines.
  *
  * A single-byte file without any byte of 0x80–0x9F reads the same in latin-1
- * and windows-1252: it is `latin-1`, left for DuckDB to decode; only a file
- * with such bytes is converted here. The scan and the conversion use the
- * runtime's native `isUtf8`/`isAscii` and latin1 decoding.
+ * and windows-1252: it is `latin-1`. The scan uses the runtime's native
+ * `isUtf8`/`isAscii`. encoded-read.ts scans only each file's first MiB
+ * (`leadingEncoding`) and the whole file only where DuckDB's reading leaves a doubt.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { isAscii, isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
-import { basename, join } from 'node:path';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { SourceError } from './errors.js';
 
 export type DetectedEncoding = 'ascii' | 'utf-8' | 'latin-1' | 'windows-1252';
@@ -30,6 +29,18 @@ const C1_BYTE = /[\x80-\x9f]/;
 
 /** The encoding of `path`; `name` is the file as shown in errors. */
 export async function detectEncoding(sourceId: string, path: string, name = path): Promise<DetectedEncoding> {
+  return (await scanEncoding(sourceId, path, name)).encoding;
+}
+
+/**
+ * The encoding of the first `limit` bytes of `path` (cut at a line end), and whether that was the whole file:
+ * a bounded read that tells which reading to try first; the rest of the file is then checked as it is read.
+ */
+export function leadingEncoding(sourceId: string, path: string, limit: number): Promise<{ encoding: DetectedEncoding; complete: boolean }> {
+  return scanEncoding(sourceId, path, path, limit);
+}
+
+async function scanEncoding(sourceId: string, path: string, name: string, limit = Infinity): Promise<{ encoding: DetectedEncoding; complete: boolean }> {
   const evidence: Evidence = {};
   let c1 = false;
   let line = 1;
@@ -49,7 +60,11 @@ export async function detectEncoding(sourceId: string, path: string, name = path
       start = end + 1;
     }
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  let whole = true;
+  let seen = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: Math.min(1 << 20, limit) }) as AsyncIterable<Buffer>) {
+    if (seen >= limit) { whole = false; carry = Buffer.alloc(0); break; }
+    seen += chunk.length;
     const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const lastNewline = bytes.lastIndexOf(NEWLINE);
     if (lastNewline < 0) { carry = bytes; continue; }
@@ -73,8 +88,8 @@ export async function detectEncoding(sourceId: string, path: string, name = path
       `encodage indécidable : la ligne ${evidence.utf8.line} se lit en UTF-8, la ligne ${evidence.invalid.line} n'est pas de l'UTF-8 `
       + '(latin-1 ?) ; le fichier mélange deux encodages, aucune lecture ne serait juste', evidence.invalid.line, evidence.invalid.column);
   }
-  // Without a byte of 0x80–0x9F the two single-byte readings agree: DuckDB reads latin-1 itself.
-  return evidence.invalid ? (c1 ? 'windows-1252' : 'latin-1') : evidence.utf8 ? 'utf-8' : 'ascii';
+  // Without a byte of 0x80–0x9F the two single-byte readings agree.
+  return { encoding: evidence.invalid ? (c1 ? 'windows-1252' : 'latin-1') : evidence.utf8 ? 'utf-8' : 'ascii', complete: whole };
 }
 
 /** Byte index of the first byte that breaks UTF-8 in a line known to be invalid. */
@@ -113,33 +128,4 @@ export async function windows1252ToUtf8(path: string, target: string): Promise<v
   }
   out.end();
   await done;
-}
-
-export interface Utf8Inputs {
-  /** Files to read as UTF-8, in input order: the producer's file when already UTF-8 (or ASCII), else its converted copy. */
-  paths: string[];
-  /** Files to read as latin-1 (DuckDB's `encoding = 'latin-1'`): single-byte files without a byte of 0x80–0x9F. */
-  latin1Paths: string[];
-  /** The producer's file for a path of `paths`, to name in errors. */
-  originalOf(path: string): string;
-  /** How many files were found in each encoding. */
-  encodings: Partial<Record<DetectedEncoding, number>>;
-}
-
-/** Decides each file's encoding and converts the windows-1252 ones (only they) into `workDir`; `onFile` reports progress. */
-export async function utf8Inputs(sourceId: string, files: string[], workDir: string, onFile?: (done: number) => void): Promise<Utf8Inputs> {
-  const paths: string[] = [];
-  const latin1Paths: string[] = [];
-  const original = new Map<string, string>();
-  const encodings: Partial<Record<DetectedEncoding, number>> = {};
-  for (const [i, file] of files.entries()) {
-    const encoding = await detectEncoding(sourceId, file);
-    encodings[encoding] = (encodings[encoding] ?? 0) + 1;
-    const path = encoding === 'windows-1252' ? join(workDir, `${i}-${basename(file)}.utf8`) : file;
-    if (path !== file) await windows1252ToUtf8(file, path);
-    (encoding === 'latin-1' ? latin1Paths : paths).push(path);
-    original.set(path, file);
-    onFile?.(i + 1);
-  }
-  return { paths, latin1Paths, originalOf: (path) => original.get(path) ?? path, encodings };
 }
