@@ -12,7 +12,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { Scalar } from '../contract/dataset.js';
-import { csvLine } from './csv.js';
+import { copyTextLine } from './copy-text.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../drizzle');
@@ -24,7 +24,7 @@ export interface Queryable {
 export interface Store extends Queryable {
   readonly driver: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Bulk load by COPY … FROM STDIN (csv); rows stream, never built as one array. */
+  /** Bulk load by COPY … FROM STDIN in text format (copy-text.ts); rows stream, never built as one array. */
   copy(table: string, columns: string[], rows: AsyncIterable<Scalar[]> | Iterable<Scalar[]>): Promise<number>;
   /**
    * Bulk load of text already in COPY's csv format (RFC 4180 quoting, `delimiter`
@@ -52,7 +52,7 @@ export interface CsvCopyOptions { delimiter: string }
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 function copyStatement(table: string, columns: string[], from: string, csv?: CsvCopyOptions): string {
   for (const name of [table, ...columns]) if (!IDENT.test(name)) throw new Error(`identifiant SQL refusé: ${name}`);
-  if (!csv) return `COPY ${table} (${columns.join(', ')}) FROM ${from} WITH (FORMAT csv)`;
+  if (!csv) return `COPY ${table} (${columns.join(', ')}) FROM ${from}`; // text format
   if (!/^[^"\r\n]$/.test(csv.delimiter)) throw new Error(`séparateur refusé: ${csv.delimiter}`);
   const delimiter = csv.delimiter.replaceAll("'", "''");
   return `COPY ${table} (${columns.join(', ')}) FROM ${from} WITH (FORMAT csv, DELIMITER '${delimiter}', FORCE_NULL (${columns.join(', ')}))`;
@@ -73,7 +73,7 @@ const PGLITE_COPY_BYTES = 4 << 20;
 const PGLITE_SHARED_BUFFERS = '32MB';
 
 async function* encodeRows(rows: AsyncIterable<Scalar[]> | Iterable<Scalar[]>): AsyncGenerator<string> {
-  for await (const row of rows) yield csvLine(row);
+  for await (const row of rows) yield copyTextLine(row);
 }
 
 /** COPY … FROM '/dev/blob' on PGlite, one statement per PGLITE_COPY_BYTES of text; returns the number of pieces sent. */
@@ -180,7 +180,7 @@ export async function openPostgres(url: string): Promise<Store> {
       query: async <T>(text: string, params: unknown[] = []) => asRows<T>(await tx.unsafe(text, params as never[])),
     }))) as never,
     async copy(table, columns, rows) {
-      return copyFromStdin(sql, copyStatement(table, columns, 'STDIN'), rows, csvLine);
+      return copyFromStdin(sql, copyStatement(table, columns, 'STDIN'), rows, copyTextLine);
     },
     async copyCsv(table, columns, chunks, options) {
       await copyFromStdin(sql, copyStatement(table, columns, 'STDIN', options), chunks, (chunk) => chunk);
