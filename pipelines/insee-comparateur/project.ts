@@ -12,7 +12,8 @@
  * Ratios (density, activity, unemployment, yearly change) are computed after
  * summing, from the summed counts.
  */
-import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
+import type { FieldSchema } from '../../src/contract/dataset.js';
+import type { SerializedCommuneRecord } from '../framework/types.js';
 import { mergedFrom, round, type MergeField, type MergeStatus, type MergedCell, type PlacedMerge, type SetAside } from '../framework/merge.js';
 
 /** Reasons a row is set aside, as they appear in the run summary. */
@@ -342,20 +343,28 @@ export const mergeFields = (binding: HeaderBinding): MergeField[] =>
   [...binding.indicators, ...binding.uncatalogued].map((i, n) => ({ name: String(n), aggregation: aggregationOf(i.unite) }));
 export const MERGE_OPTIONS = { digits: 6 };
 
-/** One record per current commune: its rows merged by each indicator's aggregation, then the computed indicators. */
-export function* communeRecords(merge: PlacedMerge, binding: HeaderBinding, defs: IndicatorDefinition[]): Iterable<CommuneRecord> {
+/**
+ * One record per current commune: its rows merged by each indicator's aggregation, then the computed indicators.
+ * Written as the JSON texts that go to COPY (`data`, and the wide CSV row in `rows`), the values serialised
+ * once for both: the same bytes as JSON.stringify of `{ millesime, valeurs, statuts?, codesSommes? }` and
+ * `[{ code, ...valeurs, statuts }]` (what the content hash is taken over), for half the serialisation.
+ */
+export function* communeRecords(merge: PlacedMerge, binding: HeaderBinding, defs: IndicatorDefinition[]): Iterable<SerializedCommuneRecord> {
   const byId = new Map(defs.map((d) => [d.id, d]));
-  const millesime = `RP${binding.millesimeRP}`;
+  const millesime = JSON.stringify(`RP${binding.millesimeRP}`);
   for (const commune of merge.communes()) {
     const code = commune.code;
     const { valeurs, statuts } = communeFigures(merge.cells(commune.groups[0]), binding, byId);
     const codesSommes = mergedFrom(commune);
     const explained = Object.entries(statuts);
-    const row: Record<string, Scalar> = { code, ...valeurs, statuts: explained.length ? explained.map(([id, st]) => `${id}=${st}`).join(';') : null };
+    const values = JSON.stringify(valeurs);
+    const statutsRow = explained.length ? explained.map(([id, st]) => `${id}=${st}`).join(';') : null;
     yield {
       code,
-      data: { millesime, valeurs, ...(explained.length ? { statuts } : {}), ...(codesSommes ? { codesSommes } : {}) },
-      rows: [row],
+      json: {
+        data: `{"millesime":${millesime},"valeurs":${values}${explained.length ? `,"statuts":${JSON.stringify(statuts)}` : ''}${codesSommes ? `,"codesSommes":${JSON.stringify(codesSommes)}` : ''}}`,
+        rows: `[{"code":${JSON.stringify(code)}${values.length > 2 ? `,${values.slice(1, -1)}` : ''},"statuts":${JSON.stringify(statutsRow)}}]`,
+      },
     };
   }
 }

@@ -115,6 +115,15 @@ describe('insee-comparateur on the real 2022 excerpt (two CSVs given directly)',
     expect(rennes).not.toContain('P18_POP');
   });
 
+  it('writes each record as the very bytes JSON.stringify gives of its objects (what the content hash is taken over)', () => {
+    expect(run.texts).toHaveLength(run.records.length);
+    run.records.forEach((r, i) => {
+      expect(run.texts[i].data).toBe(JSON.stringify(r.data));
+      expect(run.texts[i].rows).toBe(JSON.stringify(r.rows));
+    });
+    expect(run.texts.some((t) => t.data.includes('"codesSommes"') && t.data.includes('"statuts"'))).toBe(true);
+  });
+
   it('puts the dictionary definitions in the source metadata', () => {
     const defs = run.output.metadata!.definitions as { id: string; variable: string; definition: string }[];
     expect(defs.find((d) => d.id === 'logementsVacants')).toMatchObject({ variable: 'P18_LOGVAC', definition: 'Nombre de logements vacants en 2018' });

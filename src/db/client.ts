@@ -12,7 +12,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { Scalar } from '../contract/dataset.js';
-import { csvLine } from './csv.js';
+import { copyTextLine } from './copy-text.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../drizzle');
@@ -24,7 +24,7 @@ export interface Queryable {
 export interface Store extends Queryable {
   readonly driver: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Bulk load by COPY … FROM STDIN (csv); rows stream, never built as one array. */
+  /** Bulk load by COPY … FROM STDIN in text format (copy-text.ts); rows stream, never built as one array. */
   copy(table: string, columns: string[], rows: AsyncIterable<Scalar[]> | Iterable<Scalar[]>): Promise<number>;
   /**
    * Bulk load of text already in COPY's csv format (RFC 4180 quoting, `delimiter`
@@ -52,16 +52,20 @@ export interface CsvCopyOptions { delimiter: string }
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 function copyStatement(table: string, columns: string[], from: string, csv?: CsvCopyOptions): string {
   for (const name of [table, ...columns]) if (!IDENT.test(name)) throw new Error(`identifiant SQL refusé: ${name}`);
-  if (!csv) return `COPY ${table} (${columns.join(', ')}) FROM ${from} WITH (FORMAT csv)`;
+  if (!csv) return `COPY ${table} (${columns.join(', ')}) FROM ${from}`; // text format
   if (!/^[^"\r\n]$/.test(csv.delimiter)) throw new Error(`séparateur refusé: ${csv.delimiter}`);
   const delimiter = csv.delimiter.replaceAll("'", "''");
   return `COPY ${table} (${columns.join(', ')}) FROM ${from} WITH (FORMAT csv, DELIMITER '${delimiter}', FORCE_NULL (${columns.join(', ')}))`;
 }
 
 /**
- * Bytes of csv text per COPY statement on PGlite, which takes a whole blob per
- * statement: the text is held as JS strings, then a Blob, then copied into the
- * WebAssembly heap (which never shrinks), so a piece costs about 3× its size at peak.
+ * Bytes of text per COPY statement on PGlite, which takes a whole blob per statement.
+ * The rows are encoded as UTF-8 straight into one reused buffer of this size: no row's
+ * string outlives its encoding (strings held until a piece was complete were promoted to
+ * the old generation, ~100 MB more JS heap over the INSEE comparateur), and no copy of
+ * the piece is made on the JS side (a Blob, then the ArrayBuffer PGlite reads it into,
+ * both garbage that only a full GC freed: ~100 MB of RSS), only PGlite's own, into its
+ * WebAssembly heap (which never shrinks).
  */
 const PGLITE_COPY_BYTES = 4 << 20;
 
@@ -73,25 +77,49 @@ const PGLITE_COPY_BYTES = 4 << 20;
 const PGLITE_SHARED_BUFFERS = '32MB';
 
 async function* encodeRows(rows: AsyncIterable<Scalar[]> | Iterable<Scalar[]>): AsyncGenerator<string> {
-  for await (const row of rows) yield csvLine(row);
+  for await (const row of rows) yield copyTextLine(row);
 }
 
-/** COPY … FROM '/dev/blob' on PGlite, one statement per PGLITE_COPY_BYTES of text; returns the number of pieces sent. */
+/** A resizable ArrayBuffer (ES2024, in Node 20; the TypeScript lib of this project predates it). */
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer & { resize(length: number): void };
+
+/**
+ * COPY … FROM '/dev/blob' on PGlite, one statement per PGLITE_COPY_BYTES of text; returns the number of pieces sent.
+ * PGlite (0.5) reads the blob it is given through `arrayBuffer()` alone, before the statement runs, and lets it go
+ * after: the blob handed over is that one method over the reused buffer, resized to the piece (no copy).
+ */
 async function copyBlobs(pg: PGlite, statement: string, pieces: AsyncIterable<string | Uint8Array>): Promise<number> {
-  let parts: (string | Uint8Array)[] = [];
+  const encoder = new TextEncoder();
+  const memory = new ResizableArrayBuffer(PGLITE_COPY_BYTES, { maxByteLength: PGLITE_COPY_BYTES });
+  const buffer = new Uint8Array(memory);
   let size = 0;
   let total = 0;
+  let pending = 0;
   const flush = async () => {
-    if (!parts.length) return;
-    await pg.query(statement, [], { blob: new Blob(parts as BlobPart[]) });
-    total += parts.length;
-    parts = [];
+    if (!pending) return;
+    memory.resize(size);
+    await pg.query(statement, [], { blob: { arrayBuffer: async () => memory } as unknown as Blob });
+    memory.resize(PGLITE_COPY_BYTES);
+    total += pending;
+    pending = 0;
     size = 0;
   };
   for await (const piece of pieces) {
-    parts.push(piece);
-    size += piece.length;
-    if (size >= PGLITE_COPY_BYTES) await flush();
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
+    const bound = typeof piece === 'string' ? piece.length * 3 : piece.length;
+    if (size + bound > PGLITE_COPY_BYTES) await flush();
+    if (bound > PGLITE_COPY_BYTES) {
+      // Larger than a whole piece on its own (a commune's long list): sent as it is.
+      await pg.query(statement, [], { blob: new Blob([piece as BlobPart]) });
+      total++;
+      continue;
+    }
+    if (typeof piece === 'string') size += encoder.encodeInto(piece, buffer.subarray(size)).written;
+    else {
+      buffer.set(piece, size);
+      size += piece.length;
+    }
+    pending++;
   }
   await flush();
   return total;
@@ -180,7 +208,7 @@ export async function openPostgres(url: string): Promise<Store> {
       query: async <T>(text: string, params: unknown[] = []) => asRows<T>(await tx.unsafe(text, params as never[])),
     }))) as never,
     async copy(table, columns, rows) {
-      return copyFromStdin(sql, copyStatement(table, columns, 'STDIN'), rows, csvLine);
+      return copyFromStdin(sql, copyStatement(table, columns, 'STDIN'), rows, copyTextLine);
     },
     async copyCsv(table, columns, chunks, options) {
       await copyFromStdin(sql, copyStatement(table, columns, 'STDIN', options), chunks, (chunk) => chunk);

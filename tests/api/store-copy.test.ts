@@ -21,6 +21,21 @@ describe.each(storeKinds)('bulk copy on $name', (kind) => {
   const read = (loadId: number) => store.query<Record<string, string | null>>(
     `SELECT id, nom_voie, code_insee, nom_ld, cad_parcelles FROM ban_adresses WHERE load_id = $1 ORDER BY id`, [loadId]);
 
+  it('copy sends rows in text format: tab, newline, carriage return and backslash kept, empty string apart from NULL', async () => {
+    const awkward = 'Rue\tdu\\Bourg "haut" \\N\r\nfin';
+    await store.copy('ban_adresses', COLUMNS, [[6, 'a', awkward, '05001', '', null], [6, 'b', '\\.', '05001', null, '{"x"}']]);
+    expect(await read(6)).toEqual([
+      { id: 'a', nom_voie: awkward, code_insee: '05001', nom_ld: '', cad_parcelles: null },
+      { id: 'b', nom_voie: '\\.', code_insee: '05001', nom_ld: null, cad_parcelles: '{"x"}' },
+    ]);
+  });
+
+  it('copy stores JSON text in jsonb as it was written, escapes included', async () => {
+    const data = { nom: 'L\'Haÿ "les" \\ Roses\n\tfin', valeurs: { a: 1.5, b: null } };
+    await store.copy('commune_datasets', ['load_id', 'code', 'data', 'rows', 'features', 'hash'], [[7, '94038', JSON.stringify(data), null, null, 'h']]);
+    expect(await store.query('SELECT data, rows FROM commune_datasets WHERE load_id = 7')).toEqual([{ data, rows: null }]);
+  });
+
   it('copyCsv takes the text as COPY csv: separator inside quotes, doubled quotes, newline inside quotes, empty quoted or not = NULL', async () => {
     await store.copyCsv('ban_adresses', COLUMNS, chunks(
       '1;a;"Rue; du Bourg";05001;;x\n1;b;"Le ""Haut""";05001;"";\n',

@@ -15,7 +15,7 @@ import { loadRegistry } from '../../src/contract/registry.js';
 import { Referential } from '../../src/domain/referential.js';
 import { loadDecoupage } from '../../pipelines/framework/referential/decoupage.js';
 import { DepartementScope } from '../../pipelines/framework/scope.js';
-import { parseRecord } from '../../pipelines/framework/load.js';
+import { parseRecord, serializeRecord } from '../../pipelines/framework/load.js';
 
 let referential: Referential | undefined;
 export function testReferential(): Referential {
@@ -32,6 +32,8 @@ export function registryEntry(id: string): SourceDefinition {
 export interface PipelineRun {
   output: SourceOutput;
   records: CommuneRecord[];
+  /** Each record's JSON texts as load.ts sends them to COPY (and hashes them), in the order of `records`. */
+  texts: ReturnType<typeof serializeRecord>[];
   read: number;
   projected: number;
   rejected: Map<string, number>;
@@ -49,7 +51,7 @@ export async function runPipeline(
   const instance = await DuckDBInstance.create(':memory:');
   const duckdb = await instance.connect();
   const workDir = mkdtempSync(join(tmpdir(), 'dotation-test-'));
-  const run: Omit<PipelineRun, 'output' | 'records'> = {
+  const run: Omit<PipelineRun, 'output' | 'records' | 'texts'> = {
     read: 0, projected: 0, rejected: new Map(), notes: new Map(), bulk: new Map(),
   };
   try {
@@ -91,8 +93,12 @@ export async function runPipeline(
       },
     });
     const records: CommuneRecord[] = [];
-    for await (const r of output.communes) records.push(parseRecord(r));
-    return { ...run, output, records };
+    const texts: PipelineRun['texts'] = [];
+    for await (const r of output.communes) {
+      records.push(parseRecord(r));
+      texts.push(serializeRecord(r));
+    }
+    return { ...run, output, records, texts };
   } finally {
     duckdb.closeSync();
     rmSync(workDir, { recursive: true, force: true });
