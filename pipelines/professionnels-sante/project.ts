@@ -16,11 +16,17 @@ export const MEDECIN = '10';
 export const GENERALISTES = ['SM54', 'SM53'];
 const GENERAL_PRACTICE = /m[ée]decine g[ée]n[ée]rale/i;
 
-/** Formats of the codes read: a field too many or too few shifts them and stops the run at that line. */
-export const FORMATS: [string, string, string][] = [
-  ['Code profession', '[0-9]{1,3}', 'code profession'], ['Code postal (coord. structure)', '[0-9]{5}', 'code postal'],
+/**
+ * Formats of the codes read: a field too many or too few shifts them and stops the run at that line.
+ * The postal code is checked on French sites only (no country, or France): a site abroad carries its
+ * country's (`GL` for a site at Cheltenham, Royaume-Uni, in a real row of the file).
+ */
+export const FORMATS: [string, string, string, 'france'?][] = [
+  ['Code profession', '[0-9]{1,3}', 'code profession'], ['Code postal (coord. structure)', '[0-9]{5}', 'code postal', 'france'],
   ['Code commune (coord. structure)', '[0-9]{5}|2[AB][0-9]{3}', 'code commune'], ['Code pays (coord. structure)', '99[0-9]{3}', 'code pays'],
 ];
+/** `Code pays` of France (stage.sql places a row with another country as « site hors de France »). */
+export const FRANCE = ['99100', '99000'];
 
 export const FIELDS: FieldSchema[] = [
   { name: 'profession', type: 'string', description: 'Code profession de l\'Annuaire Santé (10 médecin, 21 pharmacien, 40 chirurgien-dentiste, 60 infirmier…)', aggregation: 'key' },

@@ -18,7 +18,7 @@ import { codeMappings, stageCodeMap } from '../framework/rekey.js';
 import { stageScope } from '../framework/scope-sql.js';
 import { stagePlm } from '../framework/plm-sql.js';
 import { stagePostalCodes } from '../framework/postal-codes.js';
-import { communeRecords, FIELDS, FORMATS, GENERALISTES, labelProblem, MEDECIN, METADATA, type LabelRow } from './project.js';
+import { communeRecords, FIELDS, FORMATS, FRANCE, GENERALISTES, labelProblem, MEDECIN, METADATA, type LabelRow } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
 /** Only what is counted or places a row: names, phones and e-mails are never read. */
@@ -28,6 +28,8 @@ const COLUMNS = {
   'Code commune (coord. structure)': 'code_commune', 'Code pays (coord. structure)': 'code_pays',
 };
 const REQUIRED = Object.keys(COLUMNS);
+const PAYS = 'Code pays (coord. structure)';
+const inFrance = (col: number) => `coalesce(trim(c${col}), '') IN ('', ${FRANCE.map(sqlString).join(', ')})`;
 const placeholders = { medecin: sqlString(MEDECIN), generalistes: GENERALISTES.map(sqlString).join(', ') };
 const sections = (...names: string[]) => new Map(names.map((n) => [n, SQL.get(n)!]));
 
@@ -43,7 +45,8 @@ const pipeline: SourcePipeline = {
       await stageCheckedColumns(ctx.duckdb, id, file, 'ps', {
         delimiter: '|', quote: '', columns: COLUMNS, required: REQUIRED,
         checks: (at) => [{ sql: isBlank(at('Identification nationale PP')!), column: at('Identification nationale PP')!, problem: 'identifiant national absent' },
-          ...FORMATS.map(([name, pattern, what]) => formatCheck(at(name)!, pattern, what))],
+          ...FORMATS.map(([name, pattern, what]) => formatCheck(at(name)!, pattern, what))
+            .map((check, i) => (FORMATS[i][3] === 'france' ? { ...check, sql: `(${inFrance(at(PAYS)!)} AND ${check.sql})` } : check))],
       });
     }
     const labels = (await runSqlScript(ctx.duckdb, sections('labels'), { placeholders })).get('labels') as unknown as LabelRow[];
