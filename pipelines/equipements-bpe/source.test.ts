@@ -36,7 +36,7 @@ describe('equipements-bpe on the illustrative excerpt', async () => {
     }
     expect(record('35238').data.total).toBe(countOf(['35238']));
     // Every label of the varmod, in the Table Schema of the table (categories) and in the load's metadata.
-    const categories = (name: string) => run.output.fields.find((f) => f.name === name)!.categories!.map((c) => [c.value, c.label]);
+    const categories = (name: string) => run.output.fields!.find((f) => f.name === name)!.categories!.map((c) => [c.value, c.label]);
     const varmod = (variable: string) => [...labels].filter(([k]) => k.startsWith(`${variable}:`)).map(([k, v]) => [k.slice(variable.length + 1), v]);
     expect(categories('typequ')).toEqual(varmod('TYPEQU'));
     expect(categories('domaine')).toEqual(varmod('DOM'));

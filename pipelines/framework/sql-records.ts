@@ -47,3 +47,15 @@ export async function* sqlCommuneRecords(
   if (rejectedCodes.size) ctx.report.note('codesRejetes', rejectedCodesNote(rejectedCodes));
   if (notes.outOfScope) ctx.report.note(OUT_OF_SCOPE_NOTE, notes.outOfScope);
 }
+
+/**
+ * The records a query writes (`cle`, `data`, optional `rows` and `features` as JSON text), streamed as
+ * they are, for a source that accounts for its rows otherwise (rows set aside before any commune key).
+ */
+export async function* sqlRecordTexts(duckdb: DuckDBConnection, sql: string): AsyncIterable<SerializedCommuneRecord> {
+  for await (const chunk of (await duckdb.stream(sql)).yieldRowObjectJs()) {
+    for (const row of chunk) {
+      yield { code: String(row.cle), json: { data: String(row.data), rows: (row.rows as string | null) ?? null, features: (row.features as string | null) ?? null } };
+    }
+  }
+}
