@@ -20,7 +20,9 @@ SELECT commune_key(b.depcom, m.code_source IS NOT NULL, m.commune) AS cle, b.typ
   CASE WHEN b.longitude IS NULL OR b.latitude IS NULL THEN TRY_CAST(replace(b.lambert_x, ',', '.') AS DOUBLE) END AS x,
   CASE WHEN b.longitude IS NULL OR b.latitude IS NULL THEN TRY_CAST(replace(b.lambert_y, ',', '.') AS DOUBLE) END AS y,
   TRY_CAST(b.epsg AS INTEGER) AS epsg
-FROM bpe b LEFT JOIN bpe_code_map m ON m.code_source = b.depcom);
+FROM bpe b LEFT JOIN bpe_code_map m ON m.code_source = b.depcom)
+-- Stored by batch, so that each batch's scan (`records`) reads only its row groups.
+ORDER BY lot;
 
 -- name: millesime
 SELECT max(an) AS an FROM bpe;
@@ -68,12 +70,11 @@ FROM communes c JOIN domaines d USING (cle)
 ORDER BY c.lot, c.cle;
 
 -- name: lots
--- Consecutive départements packed into batches of about 500,000 points, in which the points are serialised
--- (`records`): few batches, each a range of `lot` that scans bpe_keyed once (a table left in file order:
--- a few scans cost less than sorting 2.8 million rows by département), each small enough for the lists
--- of its communes' points to stay within DuckDB's memory limit.
+-- Consecutive départements packed into batches of about 250,000 points, in which the points are serialised
+-- (`records`): a dozen batches nationally, each a range of `lot` that reads only its row groups of bpe_keyed,
+-- each small enough for the lists of its communes' points to stay well within DuckDB's memory limit.
 SELECT min(lot) AS premier, max(lot) AS dernier FROM (
-  SELECT lot, (sum(points) OVER (ORDER BY lot) - points) // 500000 AS lot_points
+  SELECT lot, (sum(points) OVER (ORDER BY lot) - points) // 250000 AS lot_points
   FROM (SELECT lot, sum(geolocalises) AS points FROM bpe_communes GROUP BY lot))
 GROUP BY lot_points ORDER BY premier;
 
