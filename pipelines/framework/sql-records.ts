@@ -19,6 +19,10 @@ export interface RecordNotes { rejectedCodes: Map<string, number>; outOfScope: n
 
 export const OUT_OF_SCOPE_NOTE = 'hors des départements demandés';
 
+const recordOf = (row: Record<string, unknown>): SerializedCommuneRecord => ({
+  code: String(row.cle), json: { data: String(row.data), rows: (row.rows as string | null) ?? null, features: (row.features as string | null) ?? null },
+});
+
 export async function* sqlCommuneRecords(
   duckdb: DuckDBConnection, sql: string, ctx: Pick<SourceContext, 'scope' | 'report'>, splitReason: string,
   notes: RecordNotes = { rejectedCodes: new Map(), outOfScope: 0 },
@@ -40,7 +44,7 @@ export async function* sqlCommuneRecords(
         continue;
       }
       ctx.report.projected(count);
-      yield { code: key, json: { data: String(row.data), rows: (row.rows as string | null) ?? null, features: (row.features as string | null) ?? null } };
+      yield recordOf(row);
     }
   }
   // Over every query so far (a batched run writes the notes again after each batch, the last with the totals).
@@ -54,8 +58,6 @@ export async function* sqlCommuneRecords(
  */
 export async function* sqlRecordTexts(duckdb: DuckDBConnection, sql: string): AsyncIterable<SerializedCommuneRecord> {
   for await (const chunk of (await duckdb.stream(sql)).yieldRowObjectJs()) {
-    for (const row of chunk) {
-      yield { code: String(row.cle), json: { data: String(row.data), rows: (row.rows as string | null) ?? null, features: (row.features as string | null) ?? null } };
-    }
+    for (const row of chunk) yield recordOf(row);
   }
 }
