@@ -59,7 +59,7 @@ describe('staged CSV', () => {
     const duckdb = await run();
     await stageCsv(duckdb, 'src', 't', path, 'long.csv', 3);
     // Row r of the table is line r + 2 of the file (the file's values say which row they are on).
-    const misplaced = await duckdb.runAndReadAll("SELECT count(*) FROM t WHERE TRY_CAST(c2 AS INTEGER) IS NOT NULL AND TRY_CAST(c2 AS INTEGER) <> rowid");
+    const misplaced = await duckdb.runAndReadAll('SELECT count(*) FROM t WHERE TRY_CAST(c2 AS INTEGER) IS NOT NULL AND TRY_CAST(c2 AS INTEGER) <> rowid');
     expect(misplaced.getRowsJS()[0][0]).toBe(0n);
     // Two bad values: the first in file order (line 303) is named, whichever thread read it.
     expect(await failure(firstBadCell(duckdb, 'src', 't', 'long.csv', [numericCheck(2)], names)))
