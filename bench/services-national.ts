@@ -20,7 +20,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Referential } from '../src/domain/referential.js';
 import { loadDecoupage } from '../pipelines/framework/referential/decoupage.js';
 import { DepartementScope } from '../pipelines/framework/scope.js';
@@ -40,6 +40,8 @@ const { values } = parseArgs({
     phase: { type: 'string', default: 'ingest' },
     'memory-limit': { type: 'string', default: '1GB' },
     threads: { type: 'string', default: '2' },
+    // Prints the wall time of each DuckDB statement of the pipeline (where the time goes).
+    steps: { type: 'boolean', default: false },
   },
 });
 const source = values.source!;
@@ -150,11 +152,29 @@ function featureCount(record: CommuneRecord | SerializedCommuneRecord): number {
   return n;
 }
 
+/** The connection with each run/read/stream timed and printed (first words of the statement). */
+function timedConnection(connection: DuckDBConnection): DuckDBConnection {
+  const label = (sql: unknown) => String(sql).replace(/--[^\n]*\n/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 70);
+  return new Proxy(connection, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (typeof value !== 'function' || !['run', 'runAndReadAll', 'stream'].includes(String(name))) return typeof value === 'function' ? value.bind(target) : value;
+      return async (...args: unknown[]) => {
+        const started = performance.now();
+        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        const ms = performance.now() - started;
+        if (ms > 50) console.log(`  ${(ms / 1000).toFixed(2)} s  ${String(name)}  ${label(args[0])}`);
+        return result;
+      };
+    },
+  });
+}
+
 async function ingest(): Promise<void> {
   // As the framework opens it (framework/duckdb.ts): insertion order not kept, spilling to a temporary directory.
   const spill = mkdtempSync(join(tmpdir(), 'dotation-bench-spill-'));
   const instance = await DuckDBInstance.create(':memory:', { memory_limit: values['memory-limit']!, threads: values.threads!, preserve_insertion_order: 'false', temp_directory: spill });
-  const duckdb = await instance.connect();
+  const duckdb = values.steps ? timedConnection(await instance.connect()) : await instance.connect();
   const [main] = files();
   const header = source === 'equipements-bpe' ? BPE_HEADER : PS_HEADER.slice(0, -1);
   const columns = `{${header.map((h, i) => `'c${i}': 'VARCHAR'`).join(', ')}}`;

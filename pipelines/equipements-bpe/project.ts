@@ -1,22 +1,27 @@
 /**
- * BPE per commune and arrondissement: equipments by type with the
- * nomenclature's labels, grouped by domain, the named santé block, and the
- * points where the file has coordinates. Pure: which nomenclature codes the
- * santé items are, and the SQL fragment that counts them (stage.sql builds
- * the records).
+ * BPE per commune and arrondissement: equipments by type, grouped by domain,
+ * the named santé block, and the points where the file has coordinates; the
+ * nomenclature's labels once in the fields and metadata. Pure: which
+ * nomenclature codes the santé items are, and the SQL fragment that counts
+ * them (stage.sql builds the records).
  */
 import type { FieldSchema } from '../../src/contract/dataset.js';
 import type { Modality } from '../framework/insee-varmod.js';
 import { sqlString } from '../framework/sql-script.js';
 
-export const FIELDS: FieldSchema[] = [
-  { name: 'domaine', type: 'string', description: 'Domaine de la BPE (lettre A à G)', aggregation: 'key' },
-  { name: 'libelleDomaine', type: 'string', description: 'Libellé du domaine dans la nomenclature du producteur' },
-  { name: 'typequ', type: 'string', description: 'Type d\'équipement (TYPEQU de l\'édition)', aggregation: 'key' },
-  { name: 'libelle', type: 'string', description: 'Libellé du type dans la nomenclature du producteur' },
-  { name: 'nombre', type: 'integer', description: 'Équipements de ce type dans la commune (lignes de la BPE)', aggregation: 'sum' },
-  { name: 'geolocalises', type: 'integer', description: 'Dont équipements avec coordonnées', aggregation: 'sum' },
-];
+/**
+ * The table's columns; `domaine` and `typequ` carry the edition's labels as Table Schema
+ * `categories` (once per load, not in every commune's rows).
+ */
+export function fields(nomenclature: Pick<Nomenclature, 'typequ' | 'domaines'>): FieldSchema[] {
+  const categories = (list: Map<string, Modality>) => [...list.values()].map(({ code, libelle }) => ({ value: code, label: libelle }));
+  return [
+    { name: 'domaine', type: 'string', description: 'Domaine de la BPE (lettre A à G) ; libellés : categories', aggregation: 'key', categories: categories(nomenclature.domaines) },
+    { name: 'typequ', type: 'string', description: 'Type d\'équipement (TYPEQU de l\'édition) ; libellés de la nomenclature : categories', aggregation: 'key', categories: categories(nomenclature.typequ) },
+    { name: 'nombre', type: 'integer', description: 'Équipements de ce type dans la commune (lignes de la BPE)', aggregation: 'sum' },
+    { name: 'geolocalises', type: 'integer', description: 'Dont équipements avec coordonnées', aggregation: 'sum' },
+  ];
+}
 
 /**
  * The santé block: which TYPEQU codes stand for each item, newest edition first
@@ -58,17 +63,22 @@ export interface Nomenclature { typequ: Map<string, Modality>; domaines: Map<str
 
 /**
  * The `sante` object of a commune's document as a DuckDB aggregate over its
- * counts by type (stage.sql's `types`): one entry per santé item, with the
- * codes and labels the nomenclature gives it and the equipments of those codes.
+ * counts by type (stage.sql's `types`): the equipments of each santé item's
+ * codes (which codes and their labels: the load's metadata, `sante`).
  */
 export function santeSql(sante: SanteCodes[]): string {
-  const list = (values: string[]) => `[${values.map(sqlString).join(', ')}]`;
-  return `{${sante.map((s) => `${sqlString(s.cle)}: {'codes': ${list(s.codes)}, 'libelles': ${list(s.libelles)}, `
-    + `'nombre': coalesce(sum(nombre) FILTER (WHERE typequ IN (${s.codes.map(sqlString).join(', ')})), 0)::BIGINT}`).join(', ')}}`;
+  return `{${sante.map((s) => `${sqlString(s.cle)}: coalesce(sum(nombre) FILTER (WHERE typequ IN (${s.codes.map(sqlString).join(', ')})), 0)::BIGINT`).join(', ')}}`;
+}
+
+/** What is the same for every commune, once in the load's metadata (served at /sources/equipements-bpe). */
+export function metadata(nomenclature: Nomenclature, file: string) {
+  const labels = (list: Map<string, Modality>) => [...list.values()].map(({ code, libelle }) => ({ code, libelle }));
+  return { ...METADATA, nomenclature: file, domaines: labels(nomenclature.domaines), types: labels(nomenclature.typequ), sante: nomenclature.sante };
 }
 
 export const METADATA = {
-  points: 'WGS84 : LONGITUDE/LATITUDE du fichier, ou LAMBERT_X/LAMBERT_Y reprojetées depuis la projection de la colonne EPSG ; qualiteXY = QUALITE_XY du producteur.',
+  points: 'WGS84 : LONGITUDE/LATITUDE telles que le fichier les écrit, ou LAMBERT_X/LAMBERT_Y reprojetées depuis la projection de la colonne EPSG (6 décimales) ; propriétés : typequ (libellé et domaine : types et domaines ci-dessous) et qualiteXY = QUALITE_XY du producteur.',
+  codes: 'Les documents, tables et points ne portent que les codes (domaine, typequ) ; leurs libellés sont ceux de la nomenclature de l\'édition, donnés une fois ici (domaines, types) et dans le Table Schema (categories).',
   plm: 'Paris, Lyon et Marseille : somme de leurs arrondissements (la BPE les code par arrondissement), points compris.',
   comptage: 'Une ligne de la BPE = un équipement ; nombre = lignes par commune et type.',
 };

@@ -29,12 +29,19 @@ describe('equipements-bpe on the illustrative excerpt', async () => {
   const run = await runPipeline(pipeline, { source, files: [DATA, VARMOD] });
   const record = (code: string) => run.records.find((r) => r.code === code)!;
 
-  it('counts equipments per commune and type as the plain parse does, labels from the nomenclature', () => {
+  it('counts equipments per commune and type as the plain parse does; the labels once, from the nomenclature', () => {
     for (const code of ['35238', '35062', '75115', '75120', '2A004', '97411']) {
       const types = [...new Set(plain.filter((r) => target(r.DEPCOM) === code).map((r) => r.TYPEQU))].sort();
-      expect(record(code).rows!.map((r) => [r.typequ, r.nombre, r.libelle])).toEqual(types.map((t) => [t, countOf([code], t), labels.get(`TYPEQU:${t}`)]));
+      expect(record(code).rows).toEqual(types.map((t) => ({ domaine: t[0], typequ: t, nombre: countOf([code], t), geolocalises: plain.filter((r) => target(r.DEPCOM) === code && r.TYPEQU === t && r.LONGITUDE !== '').length })));
     }
     expect(record('35238').data.total).toBe(countOf(['35238']));
+    // Every label of the varmod, in the Table Schema of the table (categories) and in the load's metadata.
+    const categories = (name: string) => run.output.fields!.find((f) => f.name === name)!.categories!.map((c) => [c.value, c.label]);
+    const varmod = (variable: string) => [...labels].filter(([k]) => k.startsWith(`${variable}:`)).map(([k, v]) => [k.slice(variable.length + 1), v]);
+    expect(categories('typequ')).toEqual(varmod('TYPEQU'));
+    expect(categories('domaine')).toEqual(varmod('DOM'));
+    expect((run.output.metadata!.types as { code: string; libelle: string }[]).map((t) => [t.code, t.libelle])).toEqual(varmod('TYPEQU'));
+    expect(JSON.stringify(record('35238'))).not.toContain(labels.get('TYPEQU:D265'));
   });
 
   it('rolls Paris arrondissements up to 75056 and re-keys a merged commune', () => {
@@ -44,20 +51,22 @@ describe('equipements-bpe on the illustrative excerpt', async () => {
     expect(run.records.some((r) => r.code === '35112')).toBe(false);
   });
 
-  it('names the santé items by code, with the nomenclature\'s label', () => {
-    const sante = record('35238').data.sante as Record<string, { codes: string[]; libelles: string[]; nombre: number }>;
+  it('names the santé items, their codes and the nomenclature\'s labels once in the metadata', () => {
+    const sante = record('35238').data.sante as Record<string, number>;
     const expected = { medecinsGeneralistes: 'D265', dentistes: 'D277', infirmiers: 'D281', pharmacies: 'D307', urgences: 'D106', maternites: 'D107' };
+    const items = run.output.metadata!.sante as { cle: string; codes: string[]; libelles: string[] }[];
     for (const [key, code] of Object.entries(expected)) {
-      expect(sante[key]).toEqual({ codes: [code], libelles: [labels.get(`TYPEQU:${code}`)], nombre: countOf(['35238'], code) });
+      expect(sante[key]).toBe(countOf(['35238'], code));
+      expect(items.find((i) => i.cle === key)).toEqual({ cle: key, codes: [code], libelles: [labels.get(`TYPEQU:${code}`)] });
     }
   });
 
-  it('groups types by domain with the domain labels of the nomenclature', () => {
-    const domaines = record('35238').data.domaines as { code: string; libelle: string; nombre: number }[];
+  it('groups types by domain', () => {
+    const domaines = record('35238').data.domaines as { code: string; nombre: number; equipements: { typequ: string; nombre: number }[] }[];
     expect(domaines.map((d) => d.code)).toEqual([...new Set(plain.filter((r) => r.DEPCOM === '35238').map((r) => r.TYPEQU[0]))].sort());
     for (const d of domaines) {
-      expect(d.libelle).toBe(labels.get(`DOM:${d.code}`));
       expect(d.nombre).toBe(plain.filter((r) => r.DEPCOM === '35238' && r.TYPEQU[0] === d.code).length);
+      expect(d.equipements.map((e) => [e.typequ, e.nombre])).toEqual([...new Set(plain.filter((r) => r.DEPCOM === '35238' && r.TYPEQU[0] === d.code).map((r) => r.TYPEQU))].sort().map((t) => [t, countOf(['35238'], t)]));
     }
   });
 
@@ -66,9 +75,10 @@ describe('equipements-bpe on the illustrative excerpt', async () => {
     const located = rennes.filter((r) => r.LONGITUDE !== '');
     expect(record('35238').features).toHaveLength(located.length);
     expect(located.length).toBeLessThan(rennes.length);
-    const first = record('35238').features![0];
-    const same = located.filter((r) => r.TYPEQU === first.properties!.typequ).map((r) => [Number(r.LONGITUDE), Number(r.LATITUDE), r.QUALITE_XY]);
-    expect(same).toContainEqual([...(first.geometry as GeoJSON.Point).coordinates, first.properties!.qualiteXY]);
+    // Each point is the file's: its type and quality flag (nothing else: labels are the nomenclature's), its coordinates as written.
+    const points = record('35238').features!.map((f) => [f.properties!.typequ, f.properties!.qualiteXY, ...(f.geometry as GeoJSON.Point).coordinates]);
+    expect(points.sort()).toEqual(located.map((r) => [r.TYPEQU, r.QUALITE_XY, Number(r.LONGITUDE), Number(r.LATITUDE)]).sort());
+    expect(Object.keys(record('35238').features![0].properties!)).toEqual(['typequ', 'qualiteXY']);
     const reunion = record('97411').features!.map((f) => f.properties!.qualiteXY).sort();
     expect(reunion).toEqual(plain.filter((r) => r.DEPCOM === '97411').map((r) => r.QUALITE_XY).sort());
   });
@@ -84,6 +94,9 @@ describe('equipements-bpe on the illustrative excerpt', async () => {
     const partial = await runPipeline(pipeline, { source, files: [DATA, VARMOD], departements: ['2A'] });
     expect(partial.records.map((r) => r.code)).toEqual(['2A004']);
     expect(partial.read).toBe(plain.filter((r) => r.DEP === '2A').length);
+    // The rows of other départements are not read into the run, but counted aside.
+    expect(partial.notes.get('hors des départements demandés')).toBe(plain.filter((r) => r.DEP !== '2A').length);
+    expect(run.notes.has('hors des départements demandés')).toBe(false);
   });
 });
 
@@ -123,8 +136,8 @@ describe('equipements-bpe refuses a drifted file, naming file, line and column',
     const varmod = broken(VARMOD, 'varmod.csv', (t) => t.replace('D265;Médecin généraliste', 'D201;Médecin généraliste'));
     const data = broken(DATA, 'bpe.csv', (t) => t.replaceAll(';D265;', ';D201;'));
     const run = await runPipeline(pipeline, { source, files: [data, varmod] });
-    const sante = run.records.find((r) => r.code === '35238')!.data.sante as Record<string, { codes: string[]; nombre: number }>;
-    expect(sante.medecinsGeneralistes).toMatchObject({ codes: ['D201'], nombre: countOf(['35238'], 'D265') });
+    expect(run.records.find((r) => r.code === '35238')!.data.sante).toMatchObject({ medecinsGeneralistes: countOf(['35238'], 'D265') });
+    expect((run.output.metadata!.sante as { cle: string; codes: string[] }[])[0]).toMatchObject({ cle: 'medecinsGeneralistes', codes: ['D201'] });
   });
 
   it('a row with projected coordinates only (RGR92 / UTM 40S at La Réunion) is placed by reprojection', async () => {

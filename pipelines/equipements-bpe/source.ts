@@ -12,7 +12,7 @@ import { expandInputs } from '../framework/geo/archive.js';
 import { headerHas } from '../framework/named-columns.js';
 import { isParquet, stageCheckedColumns } from '../framework/checked-stage.js';
 import { readVarmod } from '../framework/insee-varmod.js';
-import { communeCodeCheck, numericCheck, toUtf8 } from '../framework/staged-csv.js';
+import { communeCodeCheck, formatCheck, numericCheck, toUtf8 } from '../framework/staged-csv.js';
 import { fillSql, readSqlSections, runSqlScript } from '../framework/sql-script.js';
 import { codeMappings, stageCodeMap } from '../framework/rekey.js';
 import { stageCommuneKey } from '../framework/rekey-keys.js';
@@ -22,11 +22,13 @@ import { stageLabels } from '../framework/label-table.js';
 import { reprojectRows } from '../framework/reproject-sql.js';
 import { batchedCommuneRecords } from '../framework/batched-records.js';
 import { afterStream } from '../framework/after-stream.js';
-import { FIELDS, METADATA, santeCodes, santeSql, type Nomenclature } from './project.js';
+import { fields, metadata, santeCodes, santeSql, type Nomenclature } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
 const COLUMNS = { DEPCOM: 'depcom', TYPEQU: 'typequ', AN: 'an', LONGITUDE: 'longitude', LATITUDE: 'latitude', LAMBERT_X: 'lambert_x', LAMBERT_Y: 'lambert_y', EPSG: 'epsg', QUALITE_XY: 'qualite_xy' };
-const COORDINATES = ['LONGITUDE', 'LATITUDE', 'LAMBERT_X', 'LAMBERT_Y'];
+/** LONGITUDE/LATITUDE go into the GeoJSON as written: a JSON number, decimal comma allowed. */
+const WGS84 = ['LONGITUDE', 'LATITUDE'];
+const PROJECTED = ['LAMBERT_X', 'LAMBERT_Y'];
 const SPLIT = 'commune scindée depuis le millésime de la BPE';
 
 const pipeline: SourcePipeline = {
@@ -47,12 +49,12 @@ const pipeline: SourcePipeline = {
 
     await ctx.duckdb.run('DROP TABLE IF EXISTS bpe');
     await stageLabels(ctx.duckdb, 'bpe_typequ', typequ.values());
-    await stageLabels(ctx.duckdb, 'bpe_domaines', nomenclature.domaines.values());
     for (const file of data) {
       await stageCheckedColumns(ctx.duckdb, id, file, 'bpe', {
         delimiter: ';', columns: COLUMNS, required: ['DEPCOM', 'TYPEQU'],
         checks: (at) => [communeCodeCheck(at('DEPCOM')!), codeListCheck(at('TYPEQU')!, 'bpe_typequ', 'type d\'équipement absent de la nomenclature'),
-          ...COORDINATES.filter((c) => at(c) !== undefined).map((c) => numericCheck(at(c)!, []))],
+          ...WGS84.filter((c) => at(c) !== undefined).map((c) => formatCheck(at(c)!, '-?(0|[1-9][0-9]*)([.,][0-9]+)?([eE][+-]?[0-9]+)?', 'nombre décimal')),
+          ...PROJECTED.filter((c) => at(c) !== undefined).map((c) => numericCheck(at(c)!, []))],
       });
     }
     await stageCodeMap(ctx.duckdb, codeMappings(ctx.referential, SPLIT), 'bpe_code_map');
@@ -70,9 +72,9 @@ const pipeline: SourcePipeline = {
     const records = batchedCommuneRecords(ctx.duckdb, sections('records').get('records')!, lots, ctx, SPLIT);
     return {
       millesime: (staged.get('millesime')![0].an as string | null) ?? undefined,
-      fields: FIELDS,
+      fields: fields(nomenclature),
       communes: afterStream(records, cleanup),
-      metadata: { ...METADATA, nomenclature: basename(varmod[0]), domaines: [...nomenclature.domaines.values()].map(({ code, libelle }) => ({ code, libelle })), sante: nomenclature.sante },
+      metadata: metadata(nomenclature, basename(varmod[0])),
     };
   },
 };

@@ -3,11 +3,11 @@
  * range `{{premier}}`…`{{dernier}}` (of départements, say), so that
  * aggregates which hold their rows in memory until a group is complete (the
  * list of a commune's points) hold one batch's, not the national file's.
- * Keep every rejection key (`!…`) in one batch: the rejected-codes note is per call.
+ * The notes (rejected codes, rows out of scope) sum over the batches.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SerializedCommuneRecord, SourceContext } from './types.js';
-import { sqlCommuneRecords } from './sql-records.js';
+import { sqlCommuneRecords, type RecordNotes } from './sql-records.js';
 import { fillSql, sqlString } from './sql-script.js';
 
 export interface Batch { premier: string; dernier: string }
@@ -15,7 +15,8 @@ export interface Batch { premier: string; dernier: string }
 export async function* batchedCommuneRecords(
   duckdb: DuckDBConnection, sql: string, batches: Iterable<Batch>, ctx: Pick<SourceContext, 'scope' | 'report'>, splitReason: string,
 ): AsyncIterable<SerializedCommuneRecord> {
+  const notes: RecordNotes = { rejectedCodes: new Map(), outOfScope: 0 };
   for (const { premier, dernier } of batches) {
-    yield* sqlCommuneRecords(duckdb, fillSql(sql, { premier: sqlString(premier), dernier: sqlString(dernier) }), ctx, splitReason);
+    yield* sqlCommuneRecords(duckdb, fillSql(sql, { premier: sqlString(premier), dernier: sqlString(dernier) }), ctx, splitReason, notes);
   }
 }

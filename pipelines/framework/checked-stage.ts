@@ -15,6 +15,7 @@ import { structValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/no
 import { SourceError } from './errors.js';
 import { bindHeader, type NamedStage } from './named-columns.js';
 import { csvReadError } from './staged-csv.js';
+import { withInsertionOrder } from './insertion-order.js';
 
 /** Whether `file` starts with parquet's magic bytes `PAR1`. */
 export function isParquet(file: string): boolean {
@@ -81,10 +82,8 @@ export async function stageCheckedColumns(duckdb: DuckDBConnection, sourceId: st
   if (!defective.getRowsJS().length) return;
   // The run may not keep insertion order (framework/duckdb.ts): the first bad row in file order is found by
   // reading the file again with order kept — only when there is one, so a clean file is read once.
-  const kept = String((await duckdb.runAndReadAll("SELECT current_setting('preserve_insertion_order')")).getRowsJS()[0][0]);
-  await duckdb.run('SET preserve_insertion_order = true');
   try {
-    await duckdb.run(`CREATE OR REPLACE TEMP TABLE ${table}_defauts AS SELECT ${defect} AS k, * FROM ${source}`, params);
+    await withInsertionOrder(duckdb, () => duckdb.run(`CREATE OR REPLACE TEMP TABLE ${table}_defauts AS SELECT ${defect} AS k, * FROM ${source}`, params));
     const [row, k, ...cells] = (await duckdb.runAndReadAll(`SELECT rowid, k, * EXCLUDE (k) FROM ${table}_defauts WHERE k IS NOT NULL ORDER BY rowid LIMIT 1`)).getRowsJS()[0];
     const check = checks[Number(k)];
     const found = String(cells[keep.indexOf(check.column)] ?? '');
@@ -93,6 +92,5 @@ export async function stageCheckedColumns(duckdb: DuckDBConnection, sourceId: st
       Number(row) + (parquet ? 1 : 2), header.names[check.column] ?? check.column + 1);
   } finally {
     await duckdb.run(`DROP TABLE IF EXISTS ${table}_defauts`);
-    await duckdb.run(`SET preserve_insertion_order = ${kept}`);
   }
 }

@@ -8,6 +8,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { SourceError } from './errors.js';
 import { readFirstLine } from './csv-header.js';
 import { firstBadCell, stageCsv, type CellCheck } from './staged-csv.js';
+import { withInsertionOrder } from './insertion-order.js';
 
 export interface BoundHeader {
   /** Every name of line 1, in order; a trailing delimiter (Annuaire Santé) ends the line and names no column. */
@@ -67,7 +68,8 @@ export async function stageNamedColumns(duckdb: DuckDBConnection, sourceId: stri
     await firstBadCell(duckdb, sourceId, raw, file, spec.checks?.(at) ?? [], header.names);
     const select = names.map((n) => `${at(n) === undefined ? 'NULL::VARCHAR' : `nullif(trim(c${at(n)}), '')`} AS ${spec.columns[n]}`).join(', ');
     await duckdb.run(`CREATE TABLE IF NOT EXISTS ${table} AS SELECT ${select} FROM ${raw} LIMIT 0`);
-    await duckdb.run(`INSERT INTO ${table} SELECT ${select} FROM ${raw}`);
+    // In file order too: sources name a line from the staged table's rowid (qualite-air-atmo).
+    await withInsertionOrder(duckdb, () => duckdb.run(`INSERT INTO ${table} SELECT ${select} FROM ${raw}`));
   } finally {
     await duckdb.run(`DROP TABLE IF EXISTS ${raw}`);
   }

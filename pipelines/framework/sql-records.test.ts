@@ -51,6 +51,9 @@ describe('sqlCommuneRecords: records serialised by DuckDB, accounted like row-by
     for await (const r of sqlCommuneRecords(duckdb, sql, { scope: DepartementScope.validated(['2A'], referential), report: part.report }, SPLIT)) scoped.push(r.code);
     expect(scoped).toEqual(['2A004']);
     expect(part.counts.read).toBe(1);
+    // Rennes' two rows, the unknown 35999 and the malformed code are outside 2A: set aside, counted in a note.
+    expect(part.counts.notes.get('hors des départements demandés')).toBe(4);
+    expect(all.counts.notes.has('hors des départements demandés')).toBe(false);
     duckdb.closeSync();
   });
 });

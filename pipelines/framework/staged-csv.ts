@@ -17,6 +17,7 @@ import { structValue, type DuckDBConnection } from '@duckdb/node-api';
 import { SourceError } from './errors.js';
 import { parseDuckdbCsvError } from './duckdb-csv-error.js';
 import { sqlString } from './sql-script.js';
+import { withInsertionOrder } from './insertion-order.js';
 
 export async function toUtf8(path: string, encoding: string, workDir: string, tag: string): Promise<string> {
   if (encoding.toLowerCase() === 'utf-8') return path;
@@ -58,7 +59,8 @@ export interface StageOptions {
 
 /**
  * `CREATE OR REPLACE TABLE <table>` from the file (header skipped), `columnCount`
- * VARCHAR columns; `name` is the file as shown in errors. Line of row r = r + 2.
+ * VARCHAR columns; `name` is the file as shown in errors. Rows are stored in file
+ * order whatever the run's setting (insertion-order.ts): line of row r = r + 2.
  */
 export async function stageCsv(
   duckdb: DuckDBConnection, sourceId: string, table: string, path: string, name: string, columnCount: number,
@@ -69,7 +71,7 @@ export async function stageCsv(
   const read = `read_csv($path, delim=$delimiter, header=false, skip=1, auto_detect=false, quote=$quote, escape=$quote, null_padding=${nullPadding}, columns=$columns)`;
   const select = keep ? keep.map((i) => `c${i}`).join(', ') : '*';
   try {
-    await duckdb.run(`CREATE OR REPLACE TABLE ${table} AS SELECT ${select} FROM ${read}`, { path, delimiter, columns, quote });
+    await withInsertionOrder(duckdb, () => duckdb.run(`CREATE OR REPLACE TABLE ${table} AS SELECT ${select} FROM ${read}`, { path, delimiter, columns, quote }));
   } catch (e) {
     throw csvReadError(sourceId, name, e, errorDetail);
   }

@@ -1,10 +1,12 @@
 /**
  * Distinct health professionals per commune, by profession and, for
- * physicians, généralistes vs spécialistes. Pure: the counts DuckDB made
- * (stage.sql) in, records out; and the check of the codes the counts rely on
- * against the file's own label columns.
+ * physicians, généralistes vs spécialistes (DuckDB counts and writes the
+ * records, stage.sql). Pure: the codes and formats the counts rely on, and
+ * their check against the file's own label columns.
  */
-import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
+import type { FieldSchema } from '../../src/contract/dataset.js';
+import { formatCheck, isBlank, type CellCheck } from '../framework/staged-csv.js';
+import { sqlString } from '../framework/sql-script.js';
 
 /** `Code profession` of physicians (its label is checked on the file). */
 export const MEDECIN = '10';
@@ -16,11 +18,29 @@ export const MEDECIN = '10';
 export const GENERALISTES = ['SM54', 'SM53'];
 const GENERAL_PRACTICE = /m[ée]decine g[ée]n[ée]rale/i;
 
-/** Formats of the codes read: a field too many or too few shifts them and stops the run at that line. */
-export const FORMATS: [string, string, string][] = [
-  ['Code profession', '[0-9]{1,3}', 'code profession'], ['Code postal (coord. structure)', '[0-9]{5}', 'code postal'],
+/**
+ * Formats of the codes read: a field too many or too few shifts them and stops the run at that line.
+ * The postal code is checked on French sites only (no country, or France): a site abroad carries its
+ * country's (`GL` for a site at Cheltenham, Royaume-Uni, in a real row of the file).
+ */
+export const FORMATS: [string, string, string, 'france'?][] = [
+  ['Code profession', '[0-9]{1,3}', 'code profession'], ['Code postal (coord. structure)', '[0-9]{5}', 'code postal', 'france'],
   ['Code commune (coord. structure)', '[0-9]{5}|2[AB][0-9]{3}', 'code commune'], ['Code pays (coord. structure)', '99[0-9]{3}', 'code pays'],
 ];
+/** `Code pays` of France (stage.sql places a row with another country as « site hors de France »). */
+export const FRANCE = ['99100', '99000'];
+
+/** The cell checks of the staged read (`at(name)`: the column of a header name): identifier present, codes well formed. */
+export function cellChecks(at: (name: string) => number | undefined): CellCheck[] {
+  const inFrance = `coalesce(trim(c${at('Code pays (coord. structure)')!}), '') IN ('', ${FRANCE.map(sqlString).join(', ')})`;
+  return [
+    { sql: isBlank(at('Identification nationale PP')!), column: at('Identification nationale PP')!, problem: 'identifiant national absent' },
+    ...FORMATS.map(([name, pattern, what, where]) => {
+      const check = formatCheck(at(name)!, pattern, what);
+      return where === 'france' ? { ...check, sql: `(${inFrance} AND ${check.sql})` } : check;
+    }),
+  ];
+}
 
 export const FIELDS: FieldSchema[] = [
   { name: 'profession', type: 'string', description: 'Code profession de l\'Annuaire Santé (10 médecin, 21 pharmacien, 40 chirurgien-dentiste, 60 infirmier…)', aggregation: 'key' },
@@ -50,30 +70,6 @@ export function labelProblem(rows: LabelRow[]): { row: LabelRow; problem: string
     }
   }
   return undefined;
-}
-
-interface Commune { professions: { code: string; libelle: string | null; nombre: number }[]; medecins?: { generalistes: number; specialistes: number; nonRenseigne: number } }
-
-/** Records from the `professions` and `medecins` sections. */
-export function communeRecords(professions: Record<string, unknown>[], medecins: Record<string, unknown>[]): CommuneRecord[] {
-  const communes = new Map<string, Commune>();
-  const of = (code: string) => communes.get(code) ?? communes.set(code, { professions: [] }).get(code)!;
-  for (const p of professions) of(p.commune as string).professions.push({ code: p.code_profession as string, libelle: p.libelle as string | null, nombre: Number(p.nombre) });
-  for (const m of medecins) {
-    of(m.commune as string).medecins = { generalistes: Number(m.generalistes), specialistes: Number(m.specialistes), nonRenseigne: Number(m.sans_savoir_faire) };
-  }
-  return [...communes].sort(([a], [b]) => a.localeCompare(b)).map(([code, c]) => {
-    const rows: Record<string, Scalar>[] = [];
-    for (const p of c.professions) {
-      rows.push({ profession: p.code, libelleProfession: p.libelle, savoirFaire: 'ensemble', professionnels: p.nombre });
-      if (p.code === MEDECIN && c.medecins) {
-        for (const [key, n] of [['generalistes', c.medecins.generalistes], ['specialistes', c.medecins.specialistes], ['non-renseigne', c.medecins.nonRenseigne]] as const) {
-          rows.push({ profession: p.code, libelleProfession: p.libelle, savoirFaire: key, professionnels: n });
-        }
-      }
-    }
-    return { code, data: { professions: c.professions, ...(c.medecins ? { medecins: c.medecins } : {}) }, rows };
-  });
 }
 
 export const METADATA = {

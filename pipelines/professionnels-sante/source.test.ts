@@ -6,6 +6,8 @@ import { registryEntry, runPipeline } from '../../tests/helpers/run-pipeline.js'
 import pipeline from './source.js';
 
 const FILE = join(import.meta.dirname, '../../samples/professionnels-sante/PS_LibreAcces_Personne_activite_extrait-illustratif.txt');
+/** The three real rows at the end of the sample (samples/professionnels-sante/README.md), by national identifier. */
+const REAL = ['0012600631', '0759124159', '810001045367'];
 const source = registryEntry('professionnels-sante');
 
 /** The file read independently: `|` split, the trailing `|` giving a last empty column, columns by header name. */
@@ -16,7 +18,8 @@ const col = { id: 'Identification nationale PP', profession: 'Code profession', 
 
 /**
  * Where each row goes, from what the COG says (written here, not taken from the pipeline): 35112 merged into
- * 35062, 35999 unknown; without a commune code, postal 75015 is only Paris 15e, 01400 is ten communes.
+ * 35062, 35999 unknown; without a commune code, postal 75015 is only Paris 15e, 01400 and 25300 are shared
+ * by several communes, a site abroad has none.
  */
 function target(r: Record<string, string>): string | null {
   const code = r[col.commune];
@@ -53,11 +56,14 @@ describe('professionnels-sante on the illustrative extraction', async () => {
   });
 
   it('places a row without commune code by a postal code of one commune, and sets the others aside with their reason', () => {
-    expect(row('75115', '91')).toBe(1);
+    // The real Paris orthophoniste (no commune code, postal code 75015) next to the illustrative one.
+    expect(row('75115', '91')).toBe(distinct('75115', (r) => r[col.profession] === '91'));
+    expect(row('75115', '91')).toBe(2);
     expect(run.notes.get('attribuéesParCodePostal')).toBe(plain.filter((r) => !r[col.commune] && target(r)).length);
     expect(Object.fromEntries(run.rejected)).toEqual({
-      'code commune inconnu du COG': 1, 'code postal commun à plusieurs communes': 1, 'code postal inconnu du COG': 1,
-      'ni code commune ni code postal': 1, 'site hors de France': 1,
+      // The real audioprothésiste of 25300 (13 communes) and the real physician at Cheltenham (99132) among them.
+      'code commune inconnu du COG': 1, 'code postal commun à plusieurs communes': 2, 'code postal inconnu du COG': 1,
+      'ni code commune ni code postal': 1, 'site hors de France': 2,
     });
     expect(run.read).toBe(plain.length);
     expect(run.projected).toBe(plain.filter((r) => target(r) !== null).length);
@@ -73,6 +79,10 @@ describe('professionnels-sante on the illustrative extraction', async () => {
     const text = JSON.stringify(run.records) + JSON.stringify(run.output.metadata);
     expect(text).not.toContain('EXEMPLE');
     expect(text).not.toContain('ILLUSTRATIF');
+    for (const r of plain.filter((x) => REAL.includes(x[col.id]))) {
+      for (const c of ["Nom d'exercice", 'Téléphone (coord. structure)']) if (r[c]) expect(text).not.toContain(r[c]);
+    }
+    expect(plain.filter((x) => REAL.includes(x[col.id]))).toHaveLength(3);
   });
 });
 
@@ -88,6 +98,13 @@ describe('professionnels-sante refuses a drifted file, naming file, line and col
     const file = broken((t) => t.replace('SM53|Spécialiste en Médecine Générale', 'SM53|Pédiatrie'));
     const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('SM53')) + 1;
     await expect(runPipeline(pipeline, { source, files: [file] })).rejects.toMatchObject({ file, line, column: 'Libellé savoir-faire' });
+  });
+
+  it('a malformed postal code of a French site (a site abroad keeps its own: the real Cheltenham row)', async () => {
+    const file = broken((t) => t.replace('|25300 DOUBS|25300|', '|25300 DOUBS|2530|'));
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('|2530|')) + 1;
+    await expect(runPipeline(pipeline, { source, files: [file] })).rejects
+      .toMatchObject({ line, column: 'Code postal (coord. structure)', problem: 'code postal mal formé « 2530 »' });
   });
 
   it('a row with a field too many', async () => {

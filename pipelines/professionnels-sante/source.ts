@@ -3,7 +3,8 @@
  * (sources-wave2 §4.2): `PS_LibreAcces_Personne_activite_*.txt`, `|`-separated
  * with a trailing `|`, one row per professional × activity site, read by the
  * names of its header. DuckDB places each row on a commune (commune code, else
- * a postal code of one commune) and counts distinct professionals (stage.sql).
+ * a postal code of one commune), counts distinct professionals and writes each
+ * commune's record as JSON text (stage.sql).
  */
 import { join } from 'node:path';
 import type { SourcePipeline } from '../framework/types.js';
@@ -12,13 +13,15 @@ import { expandInputs } from '../framework/geo/archive.js';
 import { readHeader } from '../framework/csv-header.js';
 import { firstLineWhere } from '../framework/declared-csv.js';
 import { stageCheckedColumns } from '../framework/checked-stage.js';
-import { formatCheck, isBlank, toUtf8 } from '../framework/staged-csv.js';
-import { readSqlSections, runSqlScript, sqlString } from '../framework/sql-script.js';
+import { toUtf8 } from '../framework/staged-csv.js';
+import { fillSql, readSqlSections, runSqlScript, sqlString } from '../framework/sql-script.js';
+import { sqlRecordTexts } from '../framework/sql-records.js';
+import { afterStream } from '../framework/after-stream.js';
 import { codeMappings, stageCodeMap } from '../framework/rekey.js';
 import { stageScope } from '../framework/scope-sql.js';
 import { stagePlm } from '../framework/plm-sql.js';
 import { stagePostalCodes } from '../framework/postal-codes.js';
-import { communeRecords, FIELDS, FORMATS, GENERALISTES, labelProblem, MEDECIN, METADATA, type LabelRow } from './project.js';
+import { cellChecks, FIELDS, GENERALISTES, labelProblem, MEDECIN, METADATA, type LabelRow } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
 /** Only what is counted or places a row: names, phones and e-mails are never read. */
@@ -42,8 +45,7 @@ const pipeline: SourcePipeline = {
     for (const file of files) {
       await stageCheckedColumns(ctx.duckdb, id, file, 'ps', {
         delimiter: '|', quote: '', columns: COLUMNS, required: REQUIRED,
-        checks: (at) => [{ sql: isBlank(at('Identification nationale PP')!), column: at('Identification nationale PP')!, problem: 'identifiant national absent' },
-          ...FORMATS.map(([name, pattern, what]) => formatCheck(at(name)!, pattern, what))],
+        checks: cellChecks,
       });
     }
     const labels = (await runSqlScript(ctx.duckdb, sections('labels'), { placeholders })).get('labels') as unknown as LabelRow[];
@@ -57,7 +59,8 @@ const pipeline: SourcePipeline = {
     await stagePostalCodes(ctx.duckdb, ctx.referential, 'ps_postal');
     await stagePlm(ctx.duckdb, ctx.referential, 'ps_plm');
     await stageScope(ctx.duckdb, ctx.scope);
-    const result = await runSqlScript(ctx.duckdb, sections('place', 'target', 'professions', 'medecins', 'accounting', 'rejected', 'cleanup'), { placeholders });
+    const cleanup = () => ctx.duckdb.run(SQL.get('cleanup')!);
+    const result = await runSqlScript(ctx.duckdb, sections('place', 'target', 'accounting', 'rejected'), { placeholders }).catch(async (e: unknown) => { await cleanup(); throw e; });
     const counts = result.get('accounting')![0];
     ctx.report.read(Number(counts.dans_le_perimetre));
     ctx.report.projected(Number(counts.attribuees));
@@ -68,7 +71,7 @@ const pipeline: SourcePipeline = {
     return {
       millesime: /(\d{8})\d*\.(txt|csv)$/i.exec(files[0])?.[1],
       fields: FIELDS,
-      communes: communeRecords(result.get('professions')!, result.get('medecins')!),
+      communes: afterStream(sqlRecordTexts(ctx.duckdb, fillSql(SQL.get('records')!, placeholders)), cleanup),
       metadata: METADATA,
     };
   },

@@ -30,19 +30,45 @@ SELECT commune, id_pp, code_profession, libelle_profession, code_sf FROM ps_plac
 UNION ALL
 SELECT plm.parent, id_pp, code_profession, libelle_profession, code_sf FROM ps_place JOIN ps_plm plm ON plm.code = ps_place.commune;
 
--- name: professions
-SELECT commune, code_profession, min(libelle_profession) AS libelle, count(DISTINCT id_pp) AS nombre
-FROM ps_target GROUP BY ALL ORDER BY commune, code_profession;
-
--- name: medecins
--- Per physician and commune: généraliste when one of their rows carries a généraliste savoir-faire.
+-- name: records
+-- One pass over the attributed rows: each person once per commune and profession (the dedupe on
+-- Identification nationale PP), with whether one of their rows there carries a généraliste savoir-faire,
+-- or any savoir-faire; then the persons per commune and profession, and each commune's record as JSON
+-- text (the document and the table: a row per profession, and for physicians one per savoir-faire group).
+-- The label of each code is the file's, joined once the counts are made.
 WITH person AS (
-  SELECT commune, id_pp, bool_or(code_sf IN ({{generalistes}})) AS generaliste, bool_or(code_sf IS NOT NULL) AS avec_sf
-  FROM ps_target WHERE code_profession = {{medecin}} GROUP BY ALL
+  SELECT commune, code_profession, id_pp, bool_or(code_sf IN ({{generalistes}})) AS generaliste, bool_or(code_sf IS NOT NULL) AS avec_sf
+  FROM ps_target GROUP BY ALL
+),
+counts AS (
+  SELECT commune, code_profession, count(*) AS nombre, count(*) FILTER (WHERE generaliste) AS generalistes,
+    count(*) FILTER (WHERE NOT generaliste AND avec_sf) AS specialistes, count(*) FILTER (WHERE NOT avec_sf) AS non_renseigne
+  FROM person GROUP BY ALL
+),
+labelled AS (
+  SELECT c.*, l.libelle FROM counts c
+  LEFT JOIN (SELECT code_profession, min(libelle_profession) AS libelle FROM ps GROUP BY ALL) l USING (code_profession)
+),
+groups AS (
+  SELECT commune, code_profession, 0 AS k, 'ensemble' AS savoir_faire, libelle, nombre AS n FROM labelled
+  UNION ALL SELECT commune, code_profession, 1, 'generalistes', libelle, generalistes FROM labelled WHERE code_profession = {{medecin}}
+  UNION ALL SELECT commune, code_profession, 2, 'specialistes', libelle, specialistes FROM labelled WHERE code_profession = {{medecin}}
+  UNION ALL SELECT commune, code_profession, 3, 'non-renseigne', libelle, non_renseigne FROM labelled WHERE code_profession = {{medecin}}
+),
+tables AS (
+  SELECT commune, list_transform(list_sort(list({'code': code_profession, 'k': k,
+    'row': {'profession': code_profession, 'libelleProfession': libelle, 'savoirFaire': savoir_faire, 'professionnels': n}})), x -> x.row) AS rows
+  FROM groups GROUP BY commune
+),
+documents AS (
+  SELECT commune, list_sort(list({'code': code_profession, 'libelle': libelle, 'nombre': nombre})) AS professions,
+    any_value({'generalistes': generalistes, 'specialistes': specialistes, 'nonRenseigne': non_renseigne}) FILTER (WHERE code_profession = {{medecin}}) AS medecins
+  FROM labelled GROUP BY commune
 )
-SELECT commune, count(*) FILTER (WHERE generaliste) AS generalistes, count(*) FILTER (WHERE NOT generaliste AND avec_sf) AS specialistes,
-  count(*) FILTER (WHERE NOT avec_sf) AS sans_savoir_faire
-FROM person GROUP BY commune ORDER BY commune;
+SELECT d.commune AS cle,
+  CASE WHEN d.medecins IS NULL THEN to_json({'professions': d.professions}) ELSE to_json({'professions': d.professions, 'medecins': d.medecins}) END::VARCHAR AS data,
+  to_json(t.rows)::VARCHAR AS rows
+FROM documents d JOIN tables t USING (commune) ORDER BY d.commune;
 
 -- name: accounting
 SELECT count(*) FILTER (WHERE commune IS NOT NULL) AS attribuees, count(*) FILTER (WHERE par_code_postal) AS par_code_postal,

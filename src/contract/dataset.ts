@@ -29,6 +29,11 @@ export interface FieldSchema {
    * or a mean of the communes' ratios.
    */
   ratioOf?: { numerator: string; denominator: string };
+  /**
+   * On a code field: the labels of its values (Table Schema `categories`), given once per load
+   * instead of a label column repeated in every commune's rows.
+   */
+  categories?: { value: string; label: string }[];
 }
 
 /** What one source publishes for one current commune. */

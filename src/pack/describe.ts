@@ -31,6 +31,7 @@ function tableSchema(fields: FieldSchema[]) {
       ...(f.unit ? { unit: f.unit } : {}),
       ...(f.aggregation ? { aggregation: f.aggregation } : {}),
       ...(f.ratioOf ? { ratioOf: f.ratioOf } : {}),
+      ...(f.categories ? { categories: f.categories } : {}),
     })),
     missingValues: MISSING_VALUES,
   };

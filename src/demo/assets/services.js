@@ -38,7 +38,21 @@
     ['21', 'ensemble', 'Pharmaciens'],
   ];
 
-  function summarize(dotation, departement) {
+  /**
+   * Labels of the BPE's codes by field (`domaine`, `typequ`): the records carry codes only, the
+   * edition's nomenclature is given once in the source's Table Schema (`GET /sources/equipements-bpe`).
+   */
+  function bpeLabels(source) {
+    var out = {};
+    ((source && source.champs) || []).forEach(function (f) {
+      if (!f.categories) return;
+      out[f.name] = {};
+      f.categories.forEach(function (c) { out[f.name][c.value] = c.label; });
+    });
+    return out;
+  }
+
+  function summarize(dotation, departement, bpeSource) {
     var commune = dotation.commune || {};
     var out = { health: null, equipment: null, air: null };
     var ps = available(dotation, 'professionnels-sante');
@@ -59,11 +73,13 @@
     }
     var bpe = available(dotation, 'equipements-bpe');
     if (bpe) {
+      var labels = bpeLabels(bpeSource);
+      var label = function (field, code) { return (labels[field] && labels[field][code]) || code; };
       out.equipment = {
         dataset: bpe,
         total: bpe.donnees.total,
         domains: (bpe.donnees.domaines || []).map(function (d) {
-          return { label: d.libelle || d.code, count: d.nombre, types: (d.equipements || []).map(function (e) { return (e.libelle || e.typequ) + ' : ' + U.number(e.nombre); }) };
+          return { label: label('domaine', d.code), count: d.nombre, types: (d.equipements || []).map(function (e) { return label('typequ', e.typequ) + ' : ' + U.number(e.nombre); }) };
         }),
       };
     }
@@ -121,8 +137,11 @@
     var departement = available(dotation, 'professionnels-sante') && code
       ? U.getJson('/departement/' + encodeURIComponent(code) + '/dotation?datasets=professionnels-sante').catch(function () { return null; })
       : Promise.resolve(null);
-    return departement.then(function (dep) {
-      var s = summarize(dotation, dep);
+    var bpeSource = available(dotation, 'equipements-bpe')
+      ? U.getJson('/sources/equipements-bpe').catch(function () { return null; })
+      : Promise.resolve(null);
+    return Promise.all([departement, bpeSource]).then(function (got) {
+      var s = summarize(dotation, got[0], got[1]);
       if (!s.health && !s.equipment && !s.air) return null;
       return el('section', { class: 'services', 'aria-labelledby': idPrefix + '-services-titre' },
         el('h3', { id: idPrefix + '-services-titre', class: 'section__titre', text: 'Services, santé et qualité de l\'air' }),
