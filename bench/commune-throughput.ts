@@ -8,7 +8,7 @@
  */
 import { Referential } from '../src/domain/referential.js';
 import { loadDecoupage } from '../pipelines/framework/referential/decoupage.js';
-import { hammer, printTable, startServer, stopServer } from './http-bench.js';
+import { hammer, printTable, ratios, startServer, stopServer } from './http-bench.js';
 
 const seconds = Number(process.argv[2] ?? 15);
 const codes = [...new Referential(loadDecoupage()).communes()].map((c) => c.code);
@@ -31,5 +31,5 @@ const measured = await hammer(3902, paths, seconds);
 await stopServer(app);
 
 printTable([['node:http nu, mêmes octets', floor], ['Hono nu (référence)', baseline], ['/commune/{code}', measured]]);
-console.log(`app / node:http mêmes octets : débit ${(measured.rps / floor.rps).toFixed(2)} (objectif ≥ 0,7) ; p99 ${measured.p99} ms (objectif ≤ 10 ms)`);
-console.log(`app / Hono nu : débit ${(measured.rps / baseline.rps).toFixed(2)}`);
+console.log(`app / node:http mêmes octets : ${ratios(measured, floor)} (objectif débit ≥ 0,7) ; p99 ${measured.p99} ms (objectif ≤ 10 ms)`);
+console.log(`app / Hono nu : ${ratios(measured, baseline)}`);
