@@ -64,6 +64,38 @@ export async function hammer(port: number, paths: string[], seconds: number, con
   };
 }
 
+export interface Contender { name: string; port: number; paths: string[]; headers?: Record<string, string> }
+
+/**
+ * The contenders hammered in turn, `rounds` times (A B C, A B C, …), so that a
+ * burst of load from the rest of the machine falls on all of them alike; each
+ * keeps its best round (highest req/s, with that round's latencies) and its
+ * lowest CPU per request: on a shared machine the best of several short runs
+ * is the least disturbed estimate of each.
+ */
+export async function alternate(contenders: Contender[], seconds: number, rounds = 3): Promise<Map<string, Figures>> {
+  const runs = new Map<string, Figures[]>(contenders.map((c) => [c.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of contenders) runs.get(c.name)!.push(await hammer(c.port, c.paths, seconds, 50, c.headers));
+  }
+  const best = new Map<string, Figures>();
+  for (const [name, figures] of runs) {
+    const top = figures.reduce((a, b) => (b.rps > a.rps ? b : a));
+    const cpus = figures.map((f) => f.cpuUsPerRequest).filter((c): c is number => c !== undefined);
+    best.set(name, { ...top, cpuUsPerRequest: cpus.length ? Math.min(...cpus) : undefined });
+  }
+  return best;
+}
+
+/** Every path asked once (50 connections), in order: what a long-running server has already rendered is rendered. */
+export async function visitAll(port: number, paths: string[]): Promise<void> {
+  let next = 0;
+  await autocannon({
+    url: `http://127.0.0.1:${port}`, connections: 50, amount: paths.length,
+    requests: [{ setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) }],
+  });
+}
+
 export function printTable(rows: [string, Figures][]): void {
   console.log(`charge moyenne (1, 5, 15 min) à la fin : ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('route'.padEnd(34), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'erreurs'.padStart(8), 'non-2xx'.padStart(8), 'CPU µs/req'.padStart(11));
