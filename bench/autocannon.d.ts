@@ -7,7 +7,7 @@ declare module 'autocannon' {
     statusCodeStats?: Record<string, { count: number }>;
   }
   interface Options {
-    url: string; connections?: number; duration?: number; timeout?: number; headers?: Record<string, string>;
+    url: string; connections?: number; duration?: number; amount?: number; timeout?: number; headers?: Record<string, string>;
     requests?: { setupRequest?: (req: { path: string }) => { path: string } }[];
   }
   export default function autocannon(options: Options): Promise<Result>;

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
-import { createApp } from '../src/app.js';
+import { createApp, listenerOf } from '../src/app.js';
 import { dotationPreloader } from '../src/routes/dotation/preload.js';
 import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/db/client.js';
@@ -17,6 +17,7 @@ import { Referential } from '../src/domain/referential.js';
 import { loadDecoupage } from '../pipelines/framework/referential/decoupage.js';
 import { responseCache } from '../src/http/response-cache.js';
 import { cacheFigures, logMemory } from './memory-log.js';
+import { nodeListener } from '../src/http/node-listener.js';
 
 const mode = process.argv[2];
 // A clean exit on SIGTERM, so that `NODE_OPTIONS=--cpu-prof` writes its profile.
@@ -71,5 +72,7 @@ if (mode === 'bare') {
   const preload = await dotationPreloader(deps).settled();
   if (preload) process.stdout.write(`préchargement : ${JSON.stringify({ ...preload, rss: process.memoryUsage().rss })}\n`);
   if (process.env.BENCH_MEMORY_LOG) logMemory(process.env.BENCH_MEMORY_LOG, () => ({ ...cacheFigures(responseCache(deps)), sqlTexts: sqlTexts.size }));
-  serve({ fetch: app.fetch, port }, () => process.stdout.write('ready\n'));
+  // BENCH_HONO_ONLY=1: without the hot paths (every request through Hono), to measure what they save.
+  const listener = process.env.BENCH_HONO_ONLY ? nodeListener(app.fetch) : listenerOf(app);
+  createServer(listener).listen(port, () => process.stdout.write('ready\n'));
 }

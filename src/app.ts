@@ -3,7 +3,7 @@
  * problem+json errors) and the resource routers. No state of its own beyond
  * per-release caches, so replicas behind a load balancer agree.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import './http/zod-fr.js';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -27,9 +27,24 @@ import { registerPackRoutes } from './routes/pack/index.js';
 import { registerCatalogRoutes } from './routes/catalog/index.js';
 import { registerChangesRoutes } from './routes/changes/index.js';
 import { registerDemoRoutes } from './routes/demo/index.js';
+import { hotPaths } from './routes/hot-paths.js';
+import { nodeListener, type NodeShortcut } from './http/node-listener.js';
 
 /** Kept for callers that took the types from here; they are declared in http/context.ts. */
 export type { App } from './http/context.js';
+
+/** Each app's hot paths (answered before Hono when it is served by `listenerOf`). */
+const shortcuts = new WeakMap<App, NodeShortcut>();
+
+/** The node:http listener serving `app`: its hot paths from ready bytes, everything else through Hono. */
+export function listenerOf(app: App, hostname?: string): RequestListener {
+  return nodeListener(app.fetch, shortcuts.get(app), hostname);
+}
+
+/** The hot paths of `app` alone (the tests compare what they answer with the app's own responses). */
+export function hotPathsOf(app: App): NodeShortcut | undefined {
+  return shortcuts.get(app);
+}
 
 /** Paths answered without a release (the service must say it is up before the first ingestion ends). */
 const WITHOUT_RELEASE = new Set(['/health', '/openapi.json', '/sources', '/']);
@@ -156,5 +171,6 @@ export function createApp(deps: AppDeps): App {
   registerSourceRoutes(app, deps);
   registerDocs(app);
   registerDemoRoutes(app);
+  shortcuts.set(app, hotPaths(deps, tracker, preloader));
   return app;
 }

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { openStore, type Store } from './db/client.js';
@@ -118,12 +119,15 @@ program.command('serve')
     }
     const registry = loadRegistry(join(config.projectRoot, 'data-sources.yaml'));
     // Imported here: `ingest` and `prune` need none of the API (a faster start for cron jobs and the fault tests).
-    const { createApp } = await import('./app.js');
+    const { createApp, listenerOf } = await import('./app.js');
     const app = createApp({
       store, registry, releaseCheckMs: config.releaseCheckMs, cacheSize: config.cacheSize, cacheBytes: config.cacheBytes,
       preloadDotations: config.preloadDotations, logger, publicUrl: config.publicUrl,
     });
-    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, async (info) => {
+    // The app's listener: its hot paths answered from ready bytes, everything else by Hono (as `serve` of @hono/node-server would).
+    const server = createServer(listenerOf(app, config.host));
+    server.listen(config.port, config.host, async () => {
+      const info = server.address() as AddressInfo;
       const base = config.port === 0 ? `http://localhost:${info.port}` : config.publicUrl;
       // The first request sees the release and starts preloading the dotations (DOTATION_PRELOAD), without waiting for a client.
       void app.request('/health');

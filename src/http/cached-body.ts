@@ -27,10 +27,12 @@ export class CachedBody {
   private readonly encoded: Partial<Record<Encoding, Buffer>> = {};
   /** Key of this body in the inflated LRU (compact form only). */
   private readonly inflatedKey?: string;
+  /** Length of the identity bytes (compact form only): inflated into one buffer of that size. */
+  private readonly identityLength?: number;
   /** Memory held by the bodies (the cache's weight). */
   bytes: number;
 
-  constructor(body: string | null, readonly contentType: string, readonly headers: Record<string, string> = {}, gzip?: Buffer) {
+  constructor(body: string | null, readonly contentType: string, readonly headers: Record<string, string> = {}, gzip?: Buffer, identityLength?: number) {
     if (body !== null) {
       // UTF-8 bytes, encoded once: a string body would be measured then encoded again on every write.
       this.kept = Buffer.from(body, 'utf8');
@@ -38,19 +40,23 @@ export class CachedBody {
     } else {
       this.encoded.gzip = gzip!;
       this.inflatedKey = String(inflatedSeq++);
+      this.identityLength = identityLength;
       this.bytes = gzip!.length;
     }
   }
 
   /** A body kept gzip-compressed only. */
   static compact(body: string, contentType: string, headers: Record<string, string> = {}): CachedBody {
-    return new CachedBody(null, contentType, headers, compressSync(body, 'gzip', BULK_GZIP_LEVEL));
+    const identity = Buffer.from(body, 'utf8');
+    return new CachedBody(null, contentType, headers, compressSync(identity, 'gzip', BULK_GZIP_LEVEL), identity.length);
   }
 
   get identity(): Buffer {
     if (this.kept) return this.kept;
     let bytes = inflated.get(this.inflatedKey!);
-    if (!bytes) inflated.set(this.inflatedKey!, bytes = gunzipSync(this.encoded.gzip!));
+    // One output buffer of the known size: zlib's default 16 kB chunks cost a second chunk and a copy on a
+    // 15 kB dotation (a third of the inflation's time, measured).
+    if (!bytes) inflated.set(this.inflatedKey!, bytes = gunzipSync(this.encoded.gzip!, { chunkSize: Math.max(64, this.identityLength! + 1) }));
     return bytes;
   }
 

@@ -25,6 +25,15 @@ export class ReleaseTracker {
     return this.pending;
   }
 
+  /**
+   * The release `current()` would answer without asking the store, or 'stale'
+   * when it is time to ask again: synchronous, for the hot paths that answer
+   * before the app (a stale tracker sends them through the app, which refreshes it).
+   */
+  fresh(): ServingRelease | undefined | 'stale' {
+    return this.cached && Date.now() - this.cached.at < this.checkMs ? this.cached.release : 'stale';
+  }
+
   private async refresh(): Promise<ServingRelease | undefined> {
     const id = await currentReleaseId(this.db);
     if (id && this.cached?.release?.id === id) {
