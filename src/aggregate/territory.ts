@@ -15,6 +15,7 @@ import { declaredFields, loadedDatasets, type LoadedDataset } from '../pack/cont
 import { csvFile, releaseDate, type PackFile, type PackPlan, type TerritoryKind } from '../pack/plan.js';
 import { communeTable, geojsonChunks, KEY_VALUE_FIELDS, keyValueRows } from '../pack/tables.js';
 import { DatasetAggregator, METHOD_LABELS, type Indicator } from './aggregate.js';
+import { ownRecordsFile } from './own-records.js';
 import type { TerritoryDotation } from './schema.js';
 import { sourceDocuments, sourcePath } from '../catalog/source.js';
 import type { DotationOptions } from '../dotation/build.js';
@@ -220,7 +221,8 @@ export async function territoryPlan(db: Queryable, registry: SourceDefinition[],
     release: { id: release.id, date: releaseDate(release) },
     identity: csvFile(communeTable(release.referential, territory.membres, 'communes', 'Les communes membres (Code officiel géographique)'), 'Une ligne par commune membre.'),
     extra: [csvFile({ name: 'indicateurs-agreges', title: 'Indicateurs agrégés des communes membres', fields: AGGREGATE_FIELDS, rows: async function* () { if (aggregates.length) yield aggregates; } },
-      'Chaque indicateur agrégé avec sa méthode (somme, moyenne pondérée par la population, ou non agrégeable) et le nombre de communes qu\'il couvre.')],
+      'Chaque indicateur agrégé avec sa méthode (somme, moyenne pondérée par la population, ou non agrégeable) et le nombre de communes qu\'il couvre.'),
+    ...ownRecordsFile(dotation)],
     datasets: present.map((ds) => ({
       def: ds.def, loadId: ds.loadId, load: ds.load,
       files: [membersTable(db, ds, territory), ...(hasFeatures.has(ds.loadId) ? [membersGeojson(db, ds, territory)] : [])],
