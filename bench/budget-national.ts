@@ -77,7 +77,7 @@ const output = await pipeline.run({
   progress: { update() {} },
   bulk: { loadId: 1, copy: () => Promise.reject(new Error('no bulk')), copyCsv: () => Promise.reject(new Error('no bulk')) },
 });
-const grouped = seconds(t);
+const prepared = seconds(t);
 let communes = 0;
 let bytes = 0;
 let mismatches = 0;
@@ -99,7 +99,7 @@ const totalCpu = cpuSeconds(cpu) - checkingCpu;
 rmSync(tmp, { recursive: true, force: true });
 const rss = process.resourceUsage().maxRSS / 1024;
 console.log(`budget-ofgl: lues ${stats.read}, projetées ${stats.projected}, écartées ${stats.rejected}; ${communes} communes (${mismatches} écarts au générateur), JSON ${(bytes / 1e9).toFixed(2)} Go`);
-console.log(`temps: lecture, contrôles et tri ${grouped.toFixed(1)} s, total ${total.toFixed(1)} s (vérification du banc exclue : ${checking.toFixed(1)} s), ${Math.round(stats.read / total)} lignes/s`);
+console.log(`temps: lecture, contrôles et tables de codes ${prepared.toFixed(1)} s, total ${total.toFixed(1)} s (vérification du banc exclue : ${checking.toFixed(1)} s), ${Math.round(stats.read / total)} lignes/s`);
 console.log(`CPU (processus, fils DuckDB compris) : ${totalCpu.toFixed(1)} s`);
 console.log(`rapport au plancher count(*): ${(total / floor).toFixed(2)}× en temps écoulé, ${(totalCpu / floorCpu).toFixed(2)}× en CPU; RSS max ${Math.round(rss)} Mo; charge ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 if (stats.read !== floorRows || mismatches || communes !== expected.size) process.exitCode = 1;

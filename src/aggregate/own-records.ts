@@ -19,7 +19,7 @@ function flatten(value: unknown, path: string, out: [string, Scalar][]): void {
   } else out.push([path, Array.isArray(value) ? JSON.stringify(value) : (value as Scalar | undefined) ?? null]);
 }
 
-export function ownRecordRows(dotation: TerritoryDotation): Scalar[][] {
+function ownRecordRows(dotation: TerritoryDotation): Scalar[][] {
   return dotation.datasets.flatMap((d) => {
     if (!d.territoire) return [];
     const pairs: [string, Scalar][] = [];
