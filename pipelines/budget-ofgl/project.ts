@@ -5,15 +5,29 @@
  * wide summary a council reads (ten agrégats × the file's last five exercices).
  * Pure: rows in, records out.
  */
-import type { CommuneRecord, FieldSchema, Scalar } from '../../src/contract/dataset.js';
+import type { FieldSchema } from '../../src/contract/dataset.js';
+import type { SerializedCommuneRecord } from '../framework/types.js';
+import type { CellCheck } from '../framework/counted-checks.js';
 
-/** One row of the `rows` section of stage.sql. */
-export interface GroupRow {
-  cle: string; exercice: string; agregat: string;
-  montant: number | null; bp: number | null; ba: number | null; flux: number | null;
-  population: number | null; par_habitant: number | null;
-  /** Smallest and largest code of the file summed into the group (the same when one code stands alone). */
-  code_source: string; code_max: string;
+/**
+ * One chunk of the `rows` section of stage.sql, column by column, numbers only: the commune and the agrégat by
+ * their index in `Names`, the exercice as a year.
+ */
+export type RowColumns = [
+  commune: number[], exercice: number[], agregat: number[], montant: (number | null)[], bp: (number | null)[],
+  ba: (number | null)[], flux: (number | null)[], population: (number | null)[], parHabitant: (number | null)[],
+];
+
+/** What the numbers of RowColumns stand for, and the codes of the file summed into a commune (merged since). */
+export interface Names { communes: string[]; agregats: string[]; sommees: Map<string, string[]> }
+
+/** Names from the `communes` and `agregats` sections of stage.sql. */
+export function namesOf(staged: Map<string, Record<string, unknown>[]>): Names {
+  const communes = staged.get('communes')!;
+  return {
+    communes: communes.map((r) => String(r.cle)), agregats: staged.get('agregats')!.map((r) => String(r.agregat)),
+    sommees: new Map(communes.filter((r) => r.codes).map((r) => [String(r.cle), (r.codes as string[]).map(String)])),
+  };
 }
 
 /** The agrégats of the summary, spelled as OFGL labels them (checked to exist in the file: a renamed label stops the run). */
@@ -22,6 +36,13 @@ export const SUMMARY_AGREGATS = [
   'Dotation globale de fonctionnement', 'Epargne brute', 'Epargne nette', 'Encours de dette', 'Annuité de la dette',
 ];
 export const SUMMARY_YEARS = 5;
+
+/** The summary's agrégats the file does not have (a renamed label), when it has any, said as a refusal. */
+export function lostSummaryProblem(agregats: string[]): string | undefined {
+  const found = new Set(agregats);
+  const lost = found.size ? SUMMARY_AGREGATS.filter((a) => !found.has(a)) : [];
+  return lost.length ? `agrégat(s) de la synthèse absent(s) du fichier : ${lost.join(', ')} (libellé changé ?)` : undefined;
+}
 
 export const FIELDS: FieldSchema[] = [
   { name: 'exercice', type: 'string', description: 'Exercice comptable (année)', aggregation: 'key' },
@@ -38,49 +59,66 @@ export const FIELDS: FieldSchema[] = [
   },
 ];
 
-interface Commune { code: string; rows: GroupRow[] }
-
-/** Consecutive rows of one commune (the stream is ordered by commune) → one record each. */
-export async function* communeRecords(chunks: AsyncIterable<GroupRow[]>, summaryYears: string[]): AsyncIterable<CommuneRecord> {
-  let current: Commune | undefined;
-  for await (const chunk of chunks) {
-    for (const row of chunk) {
-      if (current && current.code !== row.cle) { yield recordOf(current, summaryYears); current = undefined; }
-      current ??= { code: row.cle, rows: [] };
-      current.rows.push(row);
-    }
+/** Two rows of one commune for the same exercice and agrégat: the file breaks its own grain. */
+export class DuplicateRow extends Error {
+  constructor(readonly commune: string, readonly exercice: number, readonly agregat: string) {
+    super(`deux lignes pour la commune ${commune}, l'exercice ${exercice} et l'agrégat « ${agregat} » (une ligne par exercice × commune × agrégat attendue)`);
   }
-  if (current) yield recordOf(current, summaryYears);
 }
 
-function recordOf({ code, rows }: Commune, summaryYears: string[]): CommuneRecord {
-  const table: Record<string, Scalar>[] = rows.map((r) => ({
-    exercice: r.exercice, agregat: r.agregat, montant: r.montant, montantBP: r.bp, montantBA: r.ba, montantFluxBPBA: r.flux,
-    populationDgf: r.population, montantParHabitant: r.par_habitant,
-  }));
-  // Min and max per group name both codes of a merger of two; a third code in the middle of
-  // a three-way merger would be summed but not listed here.
-  const merged = new Set(rows.flatMap((r) => [r.code_source, r.code_max]));
-  const byCell = new Map(rows.map((r) => [`${r.agregat}\u0000${r.exercice}`, r]));
-  const cell = (agregat: string, exercice: string) => byCell.get(`${agregat}\u0000${exercice}`);
-  const population = Object.fromEntries([...new Set(rows.map((r) => r.exercice))].map((e) => [e, rows.find((r) => r.exercice === e)!.population]));
-  return {
-    code,
-    data: {
-      exercices: Object.keys(population),
-      populationDgf: population,
+const number = (v: number | null) => (v === null ? 'null' : String(v));
+
+/** The record under construction: the long table's rows as JSON texts, the summary's cells, the DGF population. */
+class CommuneBuilder {
+  readonly lignes: string[] = [];
+  readonly population: Record<string, number | null> = {};
+  readonly montant = SUMMARY_AGREGATS.map(() => [] as (number | null)[]);
+  readonly parHabitant = SUMMARY_AGREGATS.map(() => [] as (number | null)[]);
+  lastCell = -1;
+  constructor(readonly id: number) {}
+}
+
+/**
+ * Rows ordered by commune, exercice and agrégat → one record per commune, already serialised: the long table is a
+ * JSON array of rows, each an array in FIELDS order (the names once, in the load's Table Schema, not in every row).
+ */
+export async function* communeRecords(chunks: AsyncIterable<RowColumns>, names: Names, summaryYears: string[]): AsyncIterable<SerializedCommuneRecord> {
+  const agregatJson = names.agregats.map((a) => JSON.stringify(a));
+  const summaryIndex = names.agregats.map((a) => SUMMARY_AGREGATS.indexOf(a));
+  const years = new Map(summaryYears.map((e, i) => [Number(e), i]));
+  const empty = summaryYears.map(() => null);
+  const recordOf = (c: CommuneBuilder): SerializedCommuneRecord => {
+    const code = names.communes[c.id];
+    const sommes = names.sommees.get(code);
+    const data = {
+      exercices: Object.keys(c.population),
+      populationDgf: c.population,
       synthese: {
         exercices: summaryYears,
-        agregats: SUMMARY_AGREGATS.map((agregat) => ({
-          agregat,
-          montant: summaryYears.map((e) => cell(agregat, e)?.montant ?? null),
-          montantParHabitant: summaryYears.map((e) => cell(agregat, e)?.par_habitant ?? null),
+        agregats: SUMMARY_AGREGATS.map((agregat, a) => ({
+          agregat, montant: empty.map((_, y) => c.montant[a][y] ?? null), montantParHabitant: empty.map((_, y) => c.parHabitant[a][y] ?? null),
         })),
       },
-      ...(merged.size > 1 || !merged.has(code) ? { codesSommes: [...merged].sort() } : {}),
-    },
-    rows: table,
+      ...(sommes ? { codesSommes: sommes } : {}),
+    };
+    return { code, json: { data: JSON.stringify(data), rows: `[${c.lignes.join(',')}]` } };
   };
+  let current: CommuneBuilder | undefined;
+  for await (const [commune, exercice, agregat, montant, bp, ba, flux, population, parHabitant] of chunks) {
+    for (let i = 0; i < commune.length; i++) {
+      if (current && current.id !== commune[i]) { yield recordOf(current); current = undefined; }
+      current ??= new CommuneBuilder(commune[i]);
+      const cell = exercice[i] * 100_000 + agregat[i];
+      if (cell === current.lastCell) throw new DuplicateRow(names.communes[commune[i]], exercice[i], names.agregats[agregat[i]]);
+      current.lastCell = cell;
+      current.lignes.push(`["${exercice[i]}",${agregatJson[agregat[i]]},${number(montant[i])},${number(bp[i])},${number(ba[i])},${number(flux[i])},${number(population[i])},${number(parHabitant[i])}]`);
+      if (!(exercice[i] in current.population)) current.population[exercice[i]] = population[i];
+      const a = summaryIndex[agregat[i]];
+      const y = years.get(exercice[i]);
+      if (a >= 0 && y !== undefined) { current.montant[a][y] = montant[i]; current.parHabitant[a][y] = parHabitant[i]; }
+    }
+  }
+  if (current) yield recordOf(current);
 }
 
 /** The file's last exercices, up to five, oldest first. */
@@ -102,8 +140,8 @@ export const COLUMNS = {
 };
 
 const notNumber = (v: string) => v !== '' && !Number.isFinite(Number(v));
-/** What each count of the `checks` section refuses, and the test a plain scan repeats to name the first line. */
-export const CHECKS: Record<string, { bad: (v: string) => boolean; expected: string }> = {
+/** What each `defaut` of stage.sql refuses (same order), and the test a plain scan repeats to name the first line. */
+export const CHECKS: Partial<Record<keyof typeof COLUMNS, CellCheck>> = {
   exercice: { bad: (v) => !/^(19|20)\d{2}$/.test(v), expected: 'une année' },
   agregat: { bad: (v) => v === '', expected: 'un libellé d\'agrégat' },
   montant: { bad: notNumber, expected: 'un nombre à point décimal ou vide' },

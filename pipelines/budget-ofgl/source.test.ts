@@ -6,9 +6,15 @@ import { registryEntry, runPipeline } from '../../tests/helpers/run-pipeline.js'
 import { storeKinds } from '../../tests/helpers/stores.js';
 import { ingestForTest } from '../../tests/helpers/ingest.js';
 import { createApp } from '../../src/app.js';
+import { unzip } from '../../tests/helpers/zip.js';
 import { REJECT_UNKNOWN } from '../framework/rekey.js';
 import pipeline from './source.js';
-import { SUMMARY_AGREGATS } from './project.js';
+import { FIELDS, SUMMARY_AGREGATS } from './project.js';
+import { rowObjects, type StoredRows } from '../../src/contract/rows.js';
+import type { CommuneRecord } from '../../src/contract/dataset.js';
+
+/** The stored long table (arrays in FIELDS order) named after the declared fields. */
+const rowsOf = (record: CommuneRecord) => rowObjects(FIELDS, record.rows as unknown as StoredRows);
 
 const SAMPLE = join(import.meta.dirname, '../../samples/budget-ofgl/ofgl-base-communes-consolidee-31135-excerpt.csv');
 const source = registryEntry('budget-ofgl');
@@ -36,7 +42,7 @@ describe('budget-ofgl on the real Cazères excerpt', async () => {
       const expected = plain.filter((r) => r.Exercice === exercice);
       expect(expected).toHaveLength(50);
       for (const r of expected) {
-        const row = cazeres.rows!.find((x) => x.exercice === exercice && x.agregat === r['Agrégat']);
+        const row = rowsOf(cazeres).find((x) => x.exercice === exercice && x.agregat === r['Agrégat']);
         expect(row, r['Agrégat']).toEqual({
           exercice, agregat: r['Agrégat'], montant: Number(r.Montant), montantBP: Number(r['Montant BP']), montantBA: Number(r['Montant BA']),
           montantFluxBPBA: Number(r['Montant flux BP-BA']), populationDgf: Number(r['Population totale']), montantParHabitant: Number(r['Montant en € par habitant']),
@@ -44,7 +50,8 @@ describe('budget-ofgl on the real Cazères excerpt', async () => {
       }
     }
     expect(cazeres.rows).toHaveLength(100);
-    expect(cazeres.rows!.find((x) => x.exercice === '2022' && x.agregat === 'Epargne nette')!.montant).toBeLessThan(0);
+    expect(cazeres.rows!.every((r) => Array.isArray(r) && r.length === FIELDS.length)).toBe(true);
+    expect(rowsOf(cazeres).find((x) => x.exercice === '2022' && x.agregat === 'Epargne nette')!.montant).toBeLessThan(0);
   });
 
   it('summarises the ten agrégats over the file\'s exercices with the file\'s values', () => {
@@ -84,7 +91,7 @@ describe('budget-ofgl on an older COG', () => {
     const merged = run.records.find((r) => r.code === '31085')!;
     expect(merged.data.codesSommes).toEqual(['31016', '31154']);
     for (const r of plain) {
-      const row = merged.rows!.find((x) => x.exercice === r.Exercice && x.agregat === r['Agrégat'])!;
+      const row = rowsOf(merged).find((x) => x.exercice === r.Exercice && x.agregat === r['Agrégat'])!;
       const montant = Number(r.Montant) + 2 * Number(r.Montant);
       expect(row.montant).toBeCloseTo(montant, 6);
       expect(row.populationDgf).toBe(4000);
@@ -120,6 +127,11 @@ describe('budget-ofgl refuses a wrong or drifted file, naming file, line and col
     const file = writeVariant('year.csv', lines.join('\n'));
     await expect(runPipeline(pipeline, { source, files: [file] })).rejects.toMatchObject({ file, line: 42, column: 'Exercice' });
   });
+  it('a row repeated for the same commune, exercice and agrégat', async () => {
+    const lines = TEXT.trimEnd().split('\n');
+    const file = writeVariant('repeated.csv', [...lines, lines[5]].join('\n'));
+    await expect(runPipeline(pipeline, { source, files: [file] })).rejects.toMatchObject({ file, column: 'Agrégat', problem: expect.stringContaining('deux lignes pour la commune 31135') });
+  });
 });
 
 describe.each(storeKinds)('budget-ofgl served on $name', (kind) => {
@@ -135,5 +147,27 @@ describe.each(storeKinds)('budget-ofgl served on $name', (kind) => {
     const broken = writeVariant('broken.csv', TEXT.replace(';740840.0;0.0;0.0;740840.0;', ';740840.0;0.0;0.0;n/a;'));
     await expect(ingestForTest(store, { sources: ['budget-ofgl'], inputs: new Map([['budget-ofgl', [broken]]]) })).rejects.toThrow(/\[budget-ofgl\] .*broken\.csv, ligne 30, colonne Montant/);
     expect([await get('/commune/31135/datasets/budget-ofgl'), await get('/commune/31135/datasets/budget-ofgl.csv')]).toEqual(before);
+  });
+
+  it('serves the compact long table whole: CSV, commune pack, and the EPCI sums with € per inhabitant recomputed', async () => {
+    const app = createApp({ store, registry: [registryEntry('cog'), source], releaseCheckMs: 0 });
+    // Each file row as the CSV must give it (no label of the excerpt holds a comma or a quote).
+    const expected = plain.map((r) => [r.Exercice, r['Agrégat'], r.Montant, r['Montant BP'], r['Montant BA'], r['Montant flux BP-BA'], r['Population totale'], r['Montant en € par habitant']]
+      .map((v, i) => (i < 2 ? v : String(Number(v)))).join(',')).sort();
+    const csv = await (await app.request('/commune/31135/datasets/budget-ofgl.csv')).text();
+    const [head, ...lines] = csv.trim().split('\n');
+    expect(head).toBe(FIELDS.map((f) => f.name).join(','));
+    expect(lines.sort()).toEqual(expected);
+    const pack = await unzip(Buffer.from(await (await app.request('/commune/31135/dotation.zip')).arrayBuffer()));
+    const packed = pack.find((e) => e.path.endsWith('budget-ofgl.csv'))!.text.trim().split('\n');
+    expect(packed[0]).toBe(head);
+    expect(packed.slice(1).sort()).toEqual(expected);
+    // Cazères is the only commune of its EPCI in the sample: the sums are its amounts, the ratio Σ montant / Σ population.
+    const epci = await (await app.request('/epci/200068815/dotation')).json() as { datasets: { id: string; indicateurs: { cle: Record<string, string>; champ: string; valeur: number | null }[] }[] };
+    const indicateurs = epci.datasets.find((d) => d.id === 'budget-ofgl')!.indicateurs;
+    const r = plain.find((x) => x.Exercice === '2023' && x['Agrégat'] === 'Frais de personnel')!;
+    const of = (champ: string) => indicateurs.find((i) => i.cle.exercice === '2023' && i.cle.agregat === 'Frais de personnel' && i.champ === champ)!.valeur;
+    expect(of('montant')).toBeCloseTo(Number(r.Montant), 6);
+    expect(of('montantParHabitant')).toBeCloseTo(Number(r.Montant) / Number(r['Population totale']), 9);
   });
 });

@@ -1,61 +1,91 @@
 -- OFGL comptes consolidés des communes: one row per exercice × commune × agrégat. Every column is read as text
 -- (`{{csv}}`, columns c0…cN in file order, header line skipped; the header is bound by name in source.ts), so that
--- codes keep their zeros and a malformed value is counted here, then located by a plain scan with its line.
--- `{{exercice}}`, `{{code}}`… are the bound columns. Codes go to today's communes through budget_code_map and
--- commune_key (framework/rekey.ts, rekey-keys.ts).
+-- codes keep their zeros; `{{exercice}}`, `{{code}}`… are the bound columns. The file is read ONCE, into a narrow
+-- typed table whose `defaut` is the index of the row's first failing check (CHECKS in project.ts, same order), so
+-- a clean file costs no second read; a refused value is then located by a plain scan naming its line. Codes go to
+-- today's communes through budget_code_map and commune_key (framework/rekey.ts, rekey-keys.ts).
 
--- name: groups
--- One group per today's commune × exercice × agrégat: the rows of communes merged since the file's COG add up;
--- € per inhabitant is the file's own when one row stands alone, else recomputed as Σ montant / Σ population,
--- never summed. Malformed values are counted per group (checks below) before anything is used.
-CREATE OR REPLACE TEMP TABLE budget_groupes AS
+-- name: lines
+-- The codes are kept as read: mapping them onto today's communes is done once per distinct code below (a join in
+-- this read would cost more than the read's casts).
+CREATE OR REPLACE TEMP TABLE budget_lignes AS
 WITH src AS (
-  SELECT {{code}} AS code, {{exercice}} AS exercice, {{agregat}} AS agregat,
+  SELECT {{code}} AS code, {{exercice}} AS t_exercice, {{agregat}} AS agregat,
+    {{montant}} AS t_montant, {{bp}} AS t_bp, {{ba}} AS t_ba, {{flux}} AS t_flux, {{population}} AS t_population,
+    {{par_habitant}} AS t_par_habitant,
     TRY_CAST({{montant}} AS DOUBLE) AS montant, TRY_CAST({{bp}} AS DOUBLE) AS bp, TRY_CAST({{ba}} AS DOUBLE) AS ba,
     TRY_CAST({{flux}} AS DOUBLE) AS flux, TRY_CAST({{population}} AS BIGINT) AS population,
-    TRY_CAST({{par_habitant}} AS DOUBLE) AS par_habitant,
-    (NOT regexp_full_match(coalesce({{exercice}}, ''), '(19|20)[0-9]{2}'))::INTEGER AS bad_exercice,
-    (coalesce({{agregat}}, '') = '')::INTEGER AS bad_agregat,
-    ({{montant}} IS NOT NULL AND TRY_CAST({{montant}} AS DOUBLE) IS NULL)::INTEGER AS bad_montant,
-    ({{bp}} IS NOT NULL AND TRY_CAST({{bp}} AS DOUBLE) IS NULL)::INTEGER AS bad_bp,
-    ({{ba}} IS NOT NULL AND TRY_CAST({{ba}} AS DOUBLE) IS NULL)::INTEGER AS bad_ba,
-    ({{flux}} IS NOT NULL AND TRY_CAST({{flux}} AS DOUBLE) IS NULL)::INTEGER AS bad_flux,
-    ({{population}} IS NOT NULL AND TRY_CAST({{population}} AS BIGINT) IS NULL)::INTEGER AS bad_population,
-    ({{par_habitant}} IS NOT NULL AND TRY_CAST({{par_habitant}} AS DOUBLE) IS NULL)::INTEGER AS bad_par_habitant
+    TRY_CAST({{par_habitant}} AS DOUBLE) AS par_habitant
   FROM {{csv}}
   WHERE in_scope(coalesce({{code}}, ''))
 )
-SELECT commune_key(s.code, m.code_source IS NOT NULL, m.commune) AS cle, s.exercice, s.agregat,
-  count(*)::BIGINT AS lignes,
-  sum(s.montant) AS montant, sum(s.bp) AS bp, sum(s.ba) AS ba, sum(s.flux) AS flux, sum(s.population)::BIGINT AS population,
-  CASE WHEN count(*) = 1 THEN any_value(s.par_habitant) ELSE sum(s.montant) / nullif(sum(s.population), 0) END AS par_habitant,
-  min(s.code) AS code_source, max(s.code) AS code_max,
-  sum(bad_exercice)::BIGINT AS bad_exercice, sum(bad_agregat)::BIGINT AS bad_agregat, sum(bad_montant)::BIGINT AS bad_montant,
-  sum(bad_bp)::BIGINT AS bad_bp, sum(bad_ba)::BIGINT AS bad_ba, sum(bad_flux)::BIGINT AS bad_flux,
-  sum(bad_population)::BIGINT AS bad_population, sum(bad_par_habitant)::BIGINT AS bad_par_habitant
-FROM src s LEFT JOIN budget_code_map m ON m.code_source = s.code
-GROUP BY ALL;
+SELECT code, TRY_CAST(t_exercice AS SMALLINT) AS exercice, agregat, montant, bp, ba, flux, population, par_habitant,
+  CASE
+    WHEN NOT regexp_full_match(coalesce(t_exercice, ''), '(19|20)[0-9]{2}') THEN 0
+    WHEN coalesce(agregat, '') = '' THEN 1
+    -- TRY_CAST reads `inf` and `nan`: no amount either.
+    WHEN t_montant IS NOT NULL AND NOT coalesce(isfinite(montant), false) THEN 2
+    WHEN t_bp IS NOT NULL AND NOT coalesce(isfinite(bp), false) THEN 3
+    WHEN t_ba IS NOT NULL AND NOT coalesce(isfinite(ba), false) THEN 4
+    WHEN t_flux IS NOT NULL AND NOT coalesce(isfinite(flux), false) THEN 5
+    WHEN t_population IS NOT NULL AND population IS NULL THEN 6
+    WHEN t_par_habitant IS NOT NULL AND NOT coalesce(isfinite(par_habitant), false) THEN 7
+  END AS defaut
+FROM src;
 
 -- name: checks
-SELECT coalesce(sum(bad_exercice), 0)::BIGINT AS exercice, coalesce(sum(bad_agregat), 0)::BIGINT AS agregat,
-  coalesce(sum(bad_montant), 0)::BIGINT AS montant, coalesce(sum(bad_bp), 0)::BIGINT AS bp, coalesce(sum(bad_ba), 0)::BIGINT AS ba,
-  coalesce(sum(bad_flux), 0)::BIGINT AS flux, coalesce(sum(bad_population), 0)::BIGINT AS population,
-  coalesce(sum(bad_par_habitant), 0)::BIGINT AS par_habitant
-FROM budget_groupes;
+SELECT DISTINCT defaut FROM budget_lignes WHERE defaut IS NOT NULL ORDER BY defaut;
+
+-- name: codes
+-- Each code of the file once, with its key: a commune of today, or `!U:<code>`… for rows set aside (rekey-keys.ts).
+CREATE OR REPLACE TEMP TABLE budget_codes AS
+SELECT k.code, commune_key(k.code, m.code_source IS NOT NULL, m.commune) AS cle, k.lignes
+FROM (SELECT code, count(*)::BIGINT AS lignes FROM budget_lignes GROUP BY code) k
+LEFT JOIN budget_code_map m ON m.code_source = k.code;
+-- Today's communes numbered in their order, and whether their rows add up (merged since the file's COG, or another
+-- code): the rows reach JavaScript as numbers only (a text costs far more to hand over) and are named back from
+-- the lists below.
+CREATE OR REPLACE TEMP TABLE budget_commune_ids AS
+SELECT cle, (row_number() OVER (ORDER BY cle) - 1)::INTEGER AS id, list_sort(list(code)) AS codes,
+  count(*) > 1 OR any_value(code) <> cle AS sommee
+FROM budget_codes WHERE NOT starts_with(cle, '!') GROUP BY cle;
+CREATE OR REPLACE TEMP TABLE budget_code_ids AS
+SELECT b.code, c.id, c.sommee FROM budget_codes b JOIN budget_commune_ids c USING (cle);
+CREATE OR REPLACE TEMP TABLE budget_agregat_ids AS
+SELECT agregat, (row_number() OVER (ORDER BY agregat) - 1)::INTEGER AS id FROM (SELECT DISTINCT agregat FROM budget_lignes);
 
 -- name: keys
--- Rows per key: a commune, or `!U:<code>`… for rows set aside (rekey-keys.ts).
-SELECT cle, sum(lignes)::BIGINT AS lignes FROM budget_groupes GROUP BY cle;
+SELECT cle, sum(lignes)::BIGINT AS lignes FROM budget_codes GROUP BY cle;
 
 -- name: exercices
-SELECT DISTINCT exercice FROM budget_groupes WHERE NOT starts_with(cle, '!') ORDER BY exercice;
+SELECT DISTINCT exercice::VARCHAR AS exercice FROM budget_lignes SEMI JOIN budget_code_ids USING (code) ORDER BY exercice;
 
 -- name: agregats
-SELECT DISTINCT agregat FROM budget_groupes ORDER BY agregat;
+SELECT agregat FROM budget_agregat_ids ORDER BY id;
+
+-- name: communes
+SELECT cle, CASE WHEN sommee THEN codes END AS codes FROM budget_commune_ids ORDER BY id;
 
 -- name: rows
-SELECT cle, exercice, agregat, montant, bp, ba, flux, population::INTEGER AS population, par_habitant, code_source, code_max
-FROM budget_groupes WHERE NOT starts_with(cle, '!') ORDER BY cle, exercice, agregat;
+-- In commune order, then exercice and agrégat. A commune whose rows add up does so per exercice × agrégat:
+-- € per inhabitant is the file's own when one row stands alone, else recomputed as Σ montant / Σ population, never
+-- summed; every other commune's rows pass through as read.
+WITH rows AS (
+  SELECT c.id AS commune, exercice, agregat, montant, bp, ba, flux, population, par_habitant
+  FROM budget_lignes JOIN budget_code_ids c USING (code) WHERE NOT c.sommee
+  UNION ALL
+  SELECT c.id, exercice, agregat, sum(montant), sum(bp), sum(ba), sum(flux), sum(population)::BIGINT,
+    CASE WHEN count(*) = 1 THEN any_value(par_habitant) ELSE sum(montant) / nullif(sum(population), 0) END
+  FROM budget_lignes JOIN budget_code_ids c USING (code) WHERE c.sommee
+  GROUP BY c.id, exercice, agregat
+)
+SELECT r.commune, r.exercice, a.id AS agregat, r.montant, r.bp, r.ba, r.flux, r.population::INTEGER AS population, r.par_habitant
+FROM rows r JOIN budget_agregat_ids a USING (agregat)
+ORDER BY r.commune, r.exercice, a.id;
 
 -- name: cleanup
-DROP TABLE IF EXISTS budget_groupes;
+DROP TABLE IF EXISTS budget_lignes;
+DROP TABLE IF EXISTS budget_codes;
+DROP TABLE IF EXISTS budget_commune_ids;
+DROP TABLE IF EXISTS budget_code_ids;
+DROP TABLE IF EXISTS budget_agregat_ids;

@@ -6,6 +6,7 @@ import { registryEntry, runPipeline } from '../../tests/helpers/run-pipeline.js'
 import { storeKinds } from '../../tests/helpers/stores.js';
 import { ingestForTest } from '../../tests/helpers/ingest.js';
 import { createApp } from '../../src/app.js';
+import { unzip } from '../../tests/helpers/zip.js';
 import pipeline from './source.js';
 import { NO_FUNCTION, ageAt, ageBand } from './project.js';
 
@@ -141,6 +142,24 @@ describe.each(storeKinds)('elus-rne: the EPCI président served in the EPCI dota
     expect(dombes.statut).toBe('available');
     expect(dombes.territoire).toEqual(presidentOfSample());
     expect((await dotation('243500139')).territoire).toBeUndefined();
+  });
+
+  it('puts the président in the EPCI pack, as the table of the territory\'s own data, and none for another EPCI', async () => {
+    const app = createApp({ store, registry: [registryEntry('cog'), source], releaseCheckMs: 0 });
+    const pack = async (siren: string) => {
+      const r = await app.request(`/epci/${siren}/dotation.zip`);
+      expect(r.status).toBe(200);
+      return unzip(Buffer.from(await r.arrayBuffer()));
+    };
+    const entries = await pack('200069193');
+    const { president } = presidentOfSample();
+    // The store keeps a JSON object's keys in its own order: the lines are compared as a set.
+    const [head, ...lines] = entries.find((e) => e.path === 'donnees-du-territoire.csv')!.text.trim().split('\n');
+    expect(head).toBe('dataset,cle,valeur');
+    expect(lines.sort()).toEqual(Object.entries(president).map(([k, v]) => `elus-rne,president.${k},${v}`).sort());
+    const resources = (JSON.parse(entries.find((e) => e.path === 'datapackage.json')!.text) as { resources: { name: string }[] }).resources;
+    expect(resources.map((r) => r.name)).toContain('donnees-du-territoire');
+    expect((await pack('243500139')).some((e) => e.path === 'donnees-du-territoire.csv')).toBe(false);
   });
 });
 

@@ -10,25 +10,20 @@ import { SourceError } from '../framework/errors.js';
 import { readBoundHeader } from '../framework/header-prefix.js';
 import { checkExactHeader } from '../framework/declared-csv.js';
 import { readFirstLines, splitLine } from '../framework/csv-header.js';
-import { communeCodeCheck, firstBadCell, stageCsv, type CellCheck } from '../framework/staged-csv.js';
+import { communeCodeCheck, firstBadCell, stageCsv } from '../framework/staged-csv.js';
+import { dateCheck, sexCheck, sirenCheck } from '../framework/cell-formats.js';
+import { reportProjection } from '../framework/projection-report.js';
 import { fillSql, readSqlSections } from '../framework/sql-script.js';
 import { COLUMNS_EPCI, FIELDS, HEADER_CONSEILLERS, HEADER_MAIRES, PRESIDENT_EPCI, presidentsOf, projectElus, type EluRow, type PresidentRow } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
-const DATE = "regexp_full_match(coalesce(trim(c{i}), ''), '[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4}')";
-const dateCheck = (i: number, optional = false): CellCheck => ({
-  sql: `(NOT ${DATE.replace('{i}', String(i))}${optional ? ` AND coalesce(trim(c${i}), '') <> ''` : ''})`,
-  column: i, problem: 'date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)',
-});
-const sexCheck = (i: number): CellCheck => ({ sql: `(coalesce(trim(c${i}), '') NOT IN ('F', 'M'))`, column: i, problem: 'code sexe attendu (F ou M)' });
 const SEXE = sexCheck(8);
 
 /** The président of each EPCI of the conseillers communautaires file, its columns bound by name; two for one EPCI stop the run. */
 async function presidents(ctx: SourceContext, file: string): Promise<TerritoryRecord[]> {
   const { index, names } = await readBoundHeader(ctx.source.id, file, COLUMNS_EPCI);
   await stageCsv(ctx.duckdb, ctx.source.id, 'rne_epci', file, file, names.length, { nullPadding: false });
-  const siren: CellCheck = { sql: `(NOT regexp_full_match(coalesce(trim(c${index.siren}), ''), '[0-9]{9}'))`, column: index.siren, problem: 'SIREN attendu (9 chiffres)' };
-  await firstBadCell(ctx.duckdb, ctx.source.id, 'rne_epci', file, [siren, sexCheck(index.sexe), dateCheck(index.debutFonction, true)], names);
+  await firstBadCell(ctx.duckdb, ctx.source.id, 'rne_epci', file, [sirenCheck(index.siren), sexCheck(index.sexe), dateCheck(index.debutFonction, true)], names);
   const columns = Object.fromEntries(Object.entries(index).map(([k, i]) => [k, `c${i}`]));
   const sql = fillSql(SQL.get('presidents')!, { table: 'rne_epci', president: PRESIDENT_EPCI, ...columns });
   const rows = (await ctx.duckdb.runAndReadAll(sql)).getRowObjectsJS() as unknown as PresidentRow[];
@@ -49,8 +44,9 @@ const pipeline: SourcePipeline = {
     await ctx.duckdb.run(SQL.get('macro')!);
     const epci: TerritoryRecord[] = [];
     for (const file of ctx.files) {
-      if (splitLine(readFirstLines(file, 1)[0] ?? '').includes(COLUMNS_EPCI.siren.name)) { epci.push(...await presidents(ctx, file)); continue; }
-      const conseillers = splitLine(readFirstLines(file, 1)[0] ?? '').includes('Libellé de la fonction');
+      const head = splitLine(readFirstLines(file, 1)[0] ?? '');
+      if (head.includes(COLUMNS_EPCI.siren.name)) { epci.push(...await presidents(ctx, file)); continue; }
+      const conseillers = head.includes('Libellé de la fonction');
       const header = conseillers ? HEADER_CONSEILLERS : HEADER_MAIRES;
       await checkExactHeader(sourceId, file, header);
       await stageCsv(ctx.duckdb, sourceId, 'rne_brut', file, file, header.length, { nullPadding: false });
@@ -64,9 +60,7 @@ const pipeline: SourcePipeline = {
     // Ages are counted at the latest mandate start of the files (the last municipal election), so a release says the same whenever it is built.
     const reference = [...rows.maires, ...rows.conseillers].map((r) => r.debut_mandat).sort().at(-1) ?? '';
     const projection = projectElus(rows.maires, rows.conseillers, ctx.referential, (code) => ctx.scope.includes(code), reference);
-    ctx.report.read(projection.read);
-    ctx.report.projected(projection.projected);
-    for (const [reason, n] of projection.rejected) ctx.report.rejected(reason, n);
+    reportProjection(ctx.report, projection);
     const absent = [...(rows.maires.length ? [] : ['maires (elus-maires-mai.csv)']), ...(rows.conseillers.length ? [] : ['conseillers municipaux (elus-conseillers-municipaux-cm.csv)']),
       ...(epci.length ? [] : ['présidents d\'EPCI (elus-conseillers-communautaires-epci.csv)'])];
     return {

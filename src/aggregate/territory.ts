@@ -10,10 +10,12 @@ import { ApiError } from '../errors.js';
 import type { ServingRelease } from '../releases/serving-release.js';
 import type { SourceDefinition } from '../contract/registry.js';
 import type { FieldSchema, Scalar } from '../contract/dataset.js';
+import { rowObjects, type StoredRows } from '../contract/rows.js';
 import { declaredFields, loadedDatasets, type LoadedDataset } from '../pack/content.js';
 import { csvFile, releaseDate, type PackFile, type PackPlan, type TerritoryKind } from '../pack/plan.js';
 import { communeTable, geojsonChunks, KEY_VALUE_FIELDS, keyValueRows } from '../pack/tables.js';
 import { DatasetAggregator, METHOD_LABELS, type Indicator } from './aggregate.js';
+import { ownRecordsFile } from './own-records.js';
 import type { TerritoryDotation } from './schema.js';
 import { sourceDocuments, sourcePath } from '../catalog/source.js';
 import type { DotationOptions } from '../dotation/build.js';
@@ -87,9 +89,9 @@ async function aggregateDataset(db: Queryable, ds: LoadedDataset, territory: Ter
   let avecDonnees = 0;
   for (const part of chunks(territory.membres.map((c) => c.code), CHUNK)) {
     if (aggregator.aggregable) {
-      const rows = await db.query<{ code: string; rows: Record<string, Scalar>[] | null }>(
+      const rows = await db.query<{ code: string; rows: StoredRows | null }>(
         'SELECT code, rows FROM commune_datasets WHERE load_id = $1 AND code = ANY($2::text[])', [ds.loadId, part]);
-      for (const r of rows) aggregator.add(r.code, population.get(r.code), r.rows ?? []);
+      for (const r of rows) aggregator.add(r.code, population.get(r.code), rowObjects(fields, r.rows ?? []));
       avecDonnees += rows.length;
     } else {
       const [{ n }] = await db.query<{ n: number }>(
@@ -173,12 +175,12 @@ function membersTable(db: Queryable, ds: LoadedDataset, territory: Territory): P
     fields,
     async *rows() {
       for (const part of chunks(codes, CHUNK)) {
-        const rows = await db.query<{ code: string; data: Record<string, unknown>; rows: Record<string, Scalar>[] | null }>(
+        const rows = await db.query<{ code: string; data: Record<string, unknown>; rows: StoredRows | null }>(
           `SELECT code, ${keyValue ? 'data, NULL AS rows' : 'NULL AS data, rows'} FROM commune_datasets WHERE load_id = $1 AND code = ANY($2::text[]) ORDER BY code`, [ds.loadId, part]);
         const out: Scalar[][] = [];
         for (const r of rows) {
           if (keyValue) for (const kv of keyValueRows(r.data)) out.push([r.code, ...kv]);
-          else for (const row of r.rows ?? []) out.push(names.map((n) => (n === 'code' ? row.code ?? r.code : (row[n] !== null && typeof row[n] === 'object' ? JSON.stringify(row[n]) : row[n] ?? null))));
+          else for (const row of rowObjects(declared, r.rows ?? [])) out.push(names.map((n) => (n === 'code' ? row.code ?? r.code : (row[n] !== null && typeof row[n] === 'object' ? JSON.stringify(row[n]) : row[n] ?? null))));
         }
         if (out.length) yield out;
       }
@@ -219,7 +221,8 @@ export async function territoryPlan(db: Queryable, registry: SourceDefinition[],
     release: { id: release.id, date: releaseDate(release) },
     identity: csvFile(communeTable(release.referential, territory.membres, 'communes', 'Les communes membres (Code officiel géographique)'), 'Une ligne par commune membre.'),
     extra: [csvFile({ name: 'indicateurs-agreges', title: 'Indicateurs agrégés des communes membres', fields: AGGREGATE_FIELDS, rows: async function* () { if (aggregates.length) yield aggregates; } },
-      'Chaque indicateur agrégé avec sa méthode (somme, moyenne pondérée par la population, ou non agrégeable) et le nombre de communes qu\'il couvre.')],
+      'Chaque indicateur agrégé avec sa méthode (somme, moyenne pondérée par la population, ou non agrégeable) et le nombre de communes qu\'il couvre.'),
+    ...ownRecordsFile(dotation)],
     datasets: present.map((ds) => ({
       def: ds.def, loadId: ds.loadId, load: ds.load,
       files: [membersTable(db, ds, territory), ...(hasFeatures.has(ds.loadId) ? [membersGeojson(db, ds, territory)] : [])],

@@ -8,11 +8,12 @@ import { csvLine } from '../db/csv.js';
 import type { CommuneEntry } from '../domain/referential.js';
 import type { FieldSchema, Scalar } from '../contract/dataset.js';
 import type { LoadInfo } from '../contract/release.js';
+import { rowValues, type StoredRows } from '../contract/rows.js';
 import type { DatasetDocument } from './schema.js';
 
 export interface CommuneDatasetRow {
   data: Record<string, unknown>;
-  rows: Record<string, Scalar>[] | null;
+  rows: StoredRows | null;
   features: unknown[] | null;
 }
 
@@ -22,9 +23,9 @@ export async function readCommuneDataset(db: Queryable, loadId: number, code: st
   return row;
 }
 
-function toCsv(fields: FieldSchema[] | undefined, rows: Record<string, Scalar>[]): string {
-  const names = fields?.length ? fields.map((f) => f.name) : [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return csvLine(names) + rows.map((r) => csvLine(names.map((n) => r[n] ?? null))).join('');
+function toCsv(fields: FieldSchema[] | undefined, rows: StoredRows): string {
+  const names = fields?.length ? fields.map((f) => f.name) : [...new Set((rows as Record<string, Scalar>[]).flatMap((r) => Object.keys(r)))];
+  return csvLine(names) + rowValues(fields, names, rows).map((r) => csvLine(r)).join('');
 }
 
 /** The rows under the load's declared fields, or, for a dataset without rows, its summary as key/value pairs. */

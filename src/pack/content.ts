@@ -6,7 +6,8 @@ import type { Queryable } from '../db/client.js';
 import type { ServingRelease } from '../releases/serving-release.js';
 import type { LoadInfo } from '../contract/release.js';
 import type { SourceDefinition } from '../contract/registry.js';
-import type { FieldSchema, Scalar } from '../contract/dataset.js';
+import type { FieldSchema } from '../contract/dataset.js';
+import type { StoredRows } from '../contract/rows.js';
 
 /** A registered source loaded in the release (the referential `cog` excepted: it is the commune itself). */
 export interface LoadedDataset {
@@ -17,7 +18,7 @@ export interface LoadedDataset {
 
 export interface CommuneDataset extends LoadedDataset {
   data: Record<string, unknown>;
-  rows: Record<string, Scalar>[] | null;
+  rows: StoredRows | null;
   features: GeoJSON.Feature[] | null;
   hash: string | null;
 }
@@ -42,7 +43,7 @@ export function declaredFields(load: LoadInfo): FieldSchema[] | undefined {
 export async function communeDatasets(db: Queryable, registry: SourceDefinition[], release: ServingRelease, code: string): Promise<CommuneDataset[]> {
   const loaded = loadedDatasets(registry, release);
   if (!loaded.length) return [];
-  const rows = await db.query<{ load_id: number; data: Record<string, unknown>; rows: Record<string, Scalar>[] | null; features: GeoJSON.Feature[] | null; hash: string | null }>(
+  const rows = await db.query<{ load_id: number; data: Record<string, unknown>; rows: StoredRows | null; features: GeoJSON.Feature[] | null; hash: string | null }>(
     'SELECT load_id, data, rows, features, hash FROM commune_datasets WHERE load_id = ANY($1::int[]) AND code = $2',
     [loaded.map((d) => d.loadId), code]);
   const byLoad = new Map(rows.map((r) => [r.load_id, r]));

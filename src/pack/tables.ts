@@ -9,6 +9,7 @@ import type { Queryable } from '../db/client.js';
 import type { CommuneEntry, Referential } from '../domain/referential.js';
 import type { FieldSchema, Scalar } from '../contract/dataset.js';
 import { declaredFields, type CommuneDataset } from './content.js';
+import { rowObjects, rowValues } from '../contract/rows.js';
 
 export interface Table {
   /** Frictionless resource name (lowercase, `-`), also the file stem in the pack. */
@@ -52,13 +53,6 @@ function once(rows: Scalar[][]): () => AsyncIterable<Scalar[][]> {
   return async function* () { if (rows.length) yield rows; };
 }
 
-function inFieldOrder(fields: FieldSchema[], rows: Record<string, Scalar>[]): Scalar[][] {
-  return rows.map((r) => fields.map((f) => {
-    const v = r[f.name];
-    return v !== null && typeof v === 'object' ? JSON.stringify(v) : v ?? null;
-  }));
-}
-
 /**
  * Bulk tables a pipeline fills through `ctx.bulk.copy` and names in its load
  * metadata (`metadata.table`), with the column holding the source's commune code.
@@ -89,7 +83,7 @@ function bulkTable(db: Queryable, ds: CommuneDataset, code: string): Table | und
           const page = await db.query<Record<string, Scalar>>(
             `SELECT ${columns} FROM ${table} WHERE load_id = $1 AND ${codeColumn} = $2 ORDER BY ${orderBy}, ctid LIMIT ${BULK_PAGE} OFFSET ${offset}`,
             [ds.loadId, source]);
-          if (page.length) yield inFieldOrder(fields, page);
+          if (page.length) yield rowValues(fields, fields.map((f) => f.name), page);
           if (page.length < BULK_PAGE) break;
         }
       }
@@ -104,8 +98,9 @@ export function tablesOf(db: Queryable, ds: CommuneDataset, code: string): Table
     return [bulk, { name: `${ds.def.id}-synthese`, title: `${ds.def.titre} — synthèse`, fields: KEY_VALUE_FIELDS, rows: once(keyValueRows(ds.data)) }];
   }
   if (ds.rows) {
-    const fields = declaredFields(ds.load) ?? inferFields(ds.rows);
-    return [{ name: ds.def.id, title: ds.def.titre, fields, rows: once(inFieldOrder(fields, ds.rows)) }];
+    const declared = declaredFields(ds.load);
+    const fields = declared ?? inferFields(rowObjects(declared, ds.rows));
+    return [{ name: ds.def.id, title: ds.def.titre, fields, rows: once(rowValues(declared, fields.map((f) => f.name), ds.rows)) }];
   }
   return [{ name: ds.def.id, title: ds.def.titre, fields: KEY_VALUE_FIELDS, rows: once(keyValueRows(ds.data)) }];
 }

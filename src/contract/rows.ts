@@ -1,0 +1,26 @@
+/**
+ * A long table may be stored compactly: each row an array of its values in the order of the load's declared fields,
+ * the names written once in the load's Table Schema instead of in every row of every commune (budget-ofgl: 400 rows
+ * per commune). Everything that reads stored rows takes either form through these two functions.
+ */
+import type { FieldSchema, Scalar } from './dataset.js';
+
+/** Rows as stored: objects keyed by field name, or arrays in declared field order. */
+export type StoredRows = Record<string, Scalar>[] | Scalar[][];
+
+const positional = (rows: StoredRows): rows is Scalar[][] => rows.length > 0 && Array.isArray(rows[0]);
+
+/** The rows as objects keyed by field name (positional rows named after `fields`). */
+export function rowObjects(fields: readonly FieldSchema[] | undefined, rows: StoredRows): Record<string, Scalar>[] {
+  if (!positional(rows)) return rows as Record<string, Scalar>[];
+  if (!fields?.length) throw new Error('lignes positionnelles sans champs déclarés');
+  return rows.map((r) => Object.fromEntries(fields.map((f, i) => [f.name, r[i] ?? null])));
+}
+
+/** The values of `names` in each row, in that order (a value that is an object becomes its JSON text). */
+export function rowValues(fields: readonly FieldSchema[] | undefined, names: readonly string[], rows: StoredRows): Scalar[][] {
+  const cell = (v: unknown): Scalar => (v !== null && typeof v === 'object' ? JSON.stringify(v) : (v as Scalar) ?? null);
+  if (!positional(rows)) return (rows as Record<string, Scalar>[]).map((r) => names.map((n) => cell(r[n])));
+  const at = names.map((n) => fields?.findIndex((f) => f.name === n) ?? -1);
+  return rows.map((r) => at.map((i) => (i < 0 ? null : cell(r[i]))));
+}
