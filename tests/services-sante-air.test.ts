@@ -43,14 +43,15 @@ for (const kind of storeKinds) {
       expect(csv).toContain('10,Médecin,generalistes,3');
     });
 
-    it('serves the BPE per commune as codes, their labels once in the source\'s Table Schema', async () => {
+    it('stores the BPE per commune as codes, their labels once in the Table Schema, and serves the CSV with both', async () => {
       const csv = (await (await get('/commune/35238/datasets/equipements-bpe.csv')).text()).trim().split('\n');
       const rennes = readFileSync(BPE, 'utf8').split('\n').filter((l) => l.includes(';35238;'));
-      expect(csv[0]).toBe('domaine,typequ,nombre,geolocalises');
-      expect(csv).toContain(`D,D265,${rennes.filter((l) => l.includes(';D265;')).length},${rennes.filter((l) => l.includes(';D265;') && /;-1\.\d+;48\.\d+;/.test(l)).length}`);
+      expect(csv[0]).toBe('domaine,domaine_libelle,typequ,typequ_libelle,nombre,geolocalises');
+      expect(csv).toContain(`D,Santé et action sociale,D265,Médecin généraliste,${rennes.filter((l) => l.includes(';D265;')).length},${rennes.filter((l) => l.includes(';D265;') && /;-1\.\d+;48\.\d+;/.test(l)).length}`);
       const source = await (await get('/sources/equipements-bpe')).json() as { champs: { name: string; categories?: { value: string; label: string }[] }[] };
       expect(source.champs.find((c) => c.name === 'typequ')!.categories).toContainEqual({ value: 'D265', label: 'Médecin généraliste' });
       expect(source.champs.find((c) => c.name === 'domaine')!.categories).toContainEqual({ value: 'D', label: 'Santé et action sociale' });
+      expect(source.champs.map((c) => c.name)).toEqual(csv[0].split(','));
     });
 
     it('stops on a drifted BPE file, naming source, file, line and column, and keeps serving the current release', async () => {

@@ -8,6 +8,8 @@
 import { z } from '@hono/zod-openapi';
 import { FINALITES, type SourceDefinition } from '../contract/registry.js';
 import { provenanceFileSchema } from '../contract/release.js';
+import type { FieldSchema } from '../contract/dataset.js';
+import { servedFields } from '../contract/rows.js';
 import type { ServingRelease } from '../releases/serving-release.js';
 
 export const sourceSchema = z.object({
@@ -43,7 +45,7 @@ function sourceDocument(def: SourceDefinition, release: ServingRelease | undefin
       lignes: { lues: load.stats.read, projetees: load.stats.projected, rejetees: load.stats.rejected },
       fichiers: load.provenance.files,
     } : null,
-    champs: Array.isArray(load?.fields) ? (load.fields as SourceDocument['champs']) : null,
+    champs: Array.isArray(load?.fields) ? (servedFields(load.fields as FieldSchema[]) as SourceDocument['champs']) : null,
     metadonnees: load?.metadata && typeof load.metadata === 'object' ? (load.metadata as Record<string, unknown>) : null,
   };
 }

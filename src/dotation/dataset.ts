@@ -8,7 +8,7 @@ import { csvLine } from '../db/csv.js';
 import type { CommuneEntry } from '../domain/referential.js';
 import type { FieldSchema, Scalar } from '../contract/dataset.js';
 import type { LoadInfo } from '../contract/release.js';
-import { rowValues, type StoredRows } from '../contract/rows.js';
+import { rowValues, servedFields, type StoredRows } from '../contract/rows.js';
 import type { DatasetDocument } from './schema.js';
 
 export interface CommuneDatasetRow {
@@ -24,7 +24,7 @@ export async function readCommuneDataset(db: Queryable, loadId: number, code: st
 }
 
 function toCsv(fields: FieldSchema[] | undefined, rows: StoredRows): string {
-  const names = fields?.length ? fields.map((f) => f.name) : [...new Set((rows as Record<string, Scalar>[]).flatMap((r) => Object.keys(r)))];
+  const names = fields?.length ? servedFields(fields).map((f) => f.name) : [...new Set((rows as Record<string, Scalar>[]).flatMap((r) => Object.keys(r)))];
   return csvLine(names) + rowValues(fields, names, rows).map((r) => csvLine(r)).join('');
 }
 
@@ -37,6 +37,6 @@ export function datasetCsv(row: CommuneDatasetRow, load: LoadInfo): string {
 export function datasetJson(commune: CommuneEntry, id: string, load: LoadInfo, row: CommuneDatasetRow): DatasetDocument {
   return {
     commune: { code: commune.code, nom: commune.nom }, dataset: id, millesime: load.millesime, donnees: row.data,
-    champs: (load.fields as DatasetDocument['champs']) ?? null, metadonnees: (load.metadata as Record<string, unknown> | null) ?? null,
+    champs: Array.isArray(load.fields) ? (servedFields(load.fields as FieldSchema[]) as DatasetDocument['champs']) : null, metadonnees: (load.metadata as Record<string, unknown> | null) ?? null,
   };
 }

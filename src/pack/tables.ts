@@ -9,7 +9,7 @@ import type { Queryable } from '../db/client.js';
 import type { CommuneEntry, Referential } from '../domain/referential.js';
 import type { FieldSchema, Scalar } from '../contract/dataset.js';
 import { declaredFields, type CommuneDataset } from './content.js';
-import { rowObjects, rowValues } from '../contract/rows.js';
+import { rowObjects, rowValues, servedFields } from '../contract/rows.js';
 
 export interface Table {
   /** Frictionless resource name (lowercase, `-`), also the file stem in the pack. */
@@ -99,7 +99,7 @@ export function tablesOf(db: Queryable, ds: CommuneDataset, code: string): Table
   }
   if (ds.rows) {
     const declared = declaredFields(ds.load);
-    const fields = declared ?? inferFields(rowObjects(declared, ds.rows));
+    const fields = declared ? servedFields(declared) : inferFields(rowObjects(declared, ds.rows));
     return [{ name: ds.def.id, title: ds.def.titre, fields, rows: once(rowValues(declared, fields.map((f) => f.name), ds.rows)) }];
   }
   return [{ name: ds.def.id, title: ds.def.titre, fields: KEY_VALUE_FIELDS, rows: once(keyValueRows(ds.data)) }];
