@@ -11,6 +11,7 @@ import { checkExactHeader, firstLineWhere } from '../framework/declared-csv.js';
 import { readSqlSections, runSqlScript } from '../framework/sql-script.js';
 import { csvReadError } from '../framework/staged-csv.js';
 import { SourceError } from '../framework/errors.js';
+import { reportProjection } from '../framework/projection-report.js';
 import { FIELDS, metadataOf, projectRows, type StagedRow } from './project.js';
 
 const DATA = ['EC_MEASURE', 'FREQ', 'GEO', 'GEO_OBJECT', 'OBS_STATUS', 'TIME_PERIOD', 'OBS_VALUE'];
@@ -47,9 +48,7 @@ const pipeline: SourcePipeline = {
       for (const r of result.get('rows')!) rows.push({ ...r, valeur: r.valeur === null ? null : Number(r.valeur) } as StagedRow);
     }
     const projection = projectRows(rows, ctx.referential, (code) => ctx.scope.includes(code));
-    ctx.report.read(projection.read);
-    ctx.report.projected(projection.projected);
-    for (const [reason, n] of projection.rejected) ctx.report.rejected(reason, n);
+    reportProjection(ctx.report, projection);
     ctx.report.note('lignesAutresNiveaux', otherLevels);
     const { millesime, metadata } = metadataOf(rows, labels);
     return { millesime, fields: FIELDS, communes: projection.records, metadata };
