@@ -264,40 +264,45 @@ export function definitions(binding: HeaderBinding, dictionary: Map<string, Dict
 }
 
 /**
- * One commune's figures: every indicator's value (source ones then computed ones) and, only where a value is
- * missing or could not be summed, its status. Nothing else: an indicator's definition, unit, millésime and
- * INSEE variable are the same for every commune and live once in the load's metadata (`definitions`).
+ * One commune's figures: every indicator's value (source ones then computed ones, in the order of `definitions`) and,
+ * only where a value is missing or could not be summed, its status. Nothing else: an indicator's definition, unit,
+ * millésime and INSEE variable are the same for every commune and live once in the load's metadata (`definitions`).
  */
 export interface CommuneFigures {
-  valeurs: Record<string, number | null>;
-  statuts: Record<string, MergeStatus>;
+  valeurs: (number | null)[];
+  statuts: [id: string, statut: MergeStatus][];
 }
 
-export function communeFigures(cells: MergedCell[], binding: HeaderBinding, defs: Map<string, IndicatorDefinition>): CommuneFigures {
-  const valeurs: Record<string, number | null> = {};
-  const statuts: Record<string, MergeStatus> = {};
-  const byId = new Map<string, MergedCell>();
-  const put = (id: string, cell: MergedCell) => {
-    valeurs[id] = cell.valeur;
-    if (cell.statut) statuts[id] = cell.statut;
+/** The computed indicators of an edition, their inputs by position among the source columns. */
+interface BoundDerived { derived: Derived; inputs: number[]; years: (string | null)[] }
+
+function boundDerived(binding: HeaderBinding, defs: IndicatorDefinition[]): BoundDerived[] {
+  const published = new Set(defs.map((d) => d.id));
+  const position = new Map(binding.indicators.map((ind, i) => [ind.id, i]));
+  return DERIVED.filter((dv) => published.has(dv.id)).map((dv) => ({
+    derived: dv, inputs: dv.inputs.map((id) => position.get(id)!), years: dv.inputs.map((id) => binding.indicators[position.get(id)!].millesime),
+  }));
+}
+
+function communeFigures(cells: MergedCell[], ids: string[], derived: BoundDerived[]): CommuneFigures {
+  const valeurs: (number | null)[] = [];
+  const statuts: [string, MergeStatus][] = [];
+  const put = (cell: MergedCell) => {
+    if (cell.statut) statuts.push([ids[valeurs.length], cell.statut]);
+    valeurs.push(cell.valeur);
   };
-  [...binding.indicators, ...binding.uncatalogued].forEach((ind, i) => {
-    byId.set(ind.id, cells[i]);
-    put(ind.id, cells[i]);
-  });
-  for (const dv of DERIVED) {
-    if (!defs.has(dv.id)) continue;
-    const inputs = dv.inputs.map((id) => byId.get(id)!);
-    const years = dv.inputs.map((id) => binding.indicators.find((i) => i.id === id)!.millesime);
-    const missing = inputs.find((c) => c.valeur === null);
-    put(dv.id, missing ? { valeur: null, statut: missing.statut ?? 'secret' } : { valeur: dv.compute(inputs.map((c) => c.valeur!), years) });
+  for (const cell of cells) put(cell);
+  for (const { derived: dv, inputs, years } of derived) {
+    const missing = inputs.map((i) => cells[i]).find((c) => c.valeur === null);
+    put(missing ? { valeur: null, statut: missing.statut ?? 'secret' } : { valeur: dv.compute(inputs.map((i) => cells[i].valeur!), years) });
   }
   return { valeurs, statuts };
 }
 
 /**
  * The CSV of a commune: one wide row as INSEE publishes it (the code, then one column per indicator), whose
- * columns carry the definitions, units and aggregation once, in the load's Table Schema.
+ * columns carry the definitions, units and aggregation once, in the load's Table Schema. The row is stored
+ * positionally (contract/rows.ts: its values in the order of these fields), the names once in the schema.
  */
 export function fieldsOf(defs: IndicatorDefinition[]): FieldSchema[] {
   return [
@@ -343,27 +348,32 @@ export const mergeFields = (binding: HeaderBinding): MergeField[] =>
   [...binding.indicators, ...binding.uncatalogued].map((i, n) => ({ name: String(n), aggregation: aggregationOf(i.unite) }));
 export const MERGE_OPTIONS = { digits: 6 };
 
+/** A number as JSON.stringify writes it (a value that is not finite is null). */
+const jsonNumber = (v: number | null): string => (v === null || !Number.isFinite(v) ? 'null' : String(v));
+
 /**
  * One record per current commune: its rows merged by each indicator's aggregation, then the computed indicators.
- * Written as the JSON texts that go to COPY (`data`, and the wide CSV row in `rows`), the values serialised
- * once for both: the same bytes as JSON.stringify of `{ millesime, valeurs, statuts?, codesSommes? }` and
- * `[{ code, ...valeurs, statuts }]` (what the content hash is taken over), for half the serialisation.
+ * Written as the JSON texts that go to COPY, the values formatted once for both: `data` is the bytes of
+ * JSON.stringify of `{ millesime, valeurs, statuts?, codesSommes? }` (what the dotation serves), `rows` the wide CSV
+ * row `[[code, …valeurs, statuts]]` in the order of `fieldsOf` (no field name repeated in any record).
  */
 export function* communeRecords(merge: PlacedMerge, binding: HeaderBinding, defs: IndicatorDefinition[]): Iterable<SerializedCommuneRecord> {
-  const byId = new Map(defs.map((d) => [d.id, d]));
+  const ids = defs.map((d) => d.id);
+  const keys = ids.map((id) => `${JSON.stringify(id)}:`);
+  const derived = boundDerived(binding, defs);
   const millesime = JSON.stringify(`RP${binding.millesimeRP}`);
   for (const commune of merge.communes()) {
     const code = commune.code;
-    const { valeurs, statuts } = communeFigures(merge.cells(commune.groups[0]), binding, byId);
+    const { valeurs, statuts } = communeFigures(merge.cells(commune.groups[0]), ids, derived);
+    const numbers = valeurs.map(jsonNumber);
     const codesSommes = mergedFrom(commune);
-    const explained = Object.entries(statuts);
-    const values = JSON.stringify(valeurs);
-    const statutsRow = explained.length ? explained.map(([id, st]) => `${id}=${st}`).join(';') : null;
+    const statutsData = statuts.length ? `,"statuts":{${statuts.map(([id, st]) => `${JSON.stringify(id)}:${JSON.stringify(st)}`).join(',')}}` : '';
+    const statutsRow = statuts.length ? JSON.stringify(statuts.map(([id, st]) => `${id}=${st}`).join(';')) : 'null';
     yield {
       code,
       json: {
-        data: `{"millesime":${millesime},"valeurs":${values}${explained.length ? `,"statuts":${JSON.stringify(statuts)}` : ''}${codesSommes ? `,"codesSommes":${JSON.stringify(codesSommes)}` : ''}}`,
-        rows: `[{"code":${JSON.stringify(code)}${values.length > 2 ? `,${values.slice(1, -1)}` : ''},"statuts":${JSON.stringify(statutsRow)}}]`,
+        data: `{"millesime":${millesime},"valeurs":{${numbers.map((n, i) => keys[i] + n).join(',')}}${statutsData}${codesSommes ? `,"codesSommes":${JSON.stringify(codesSommes)}` : ''}}`,
+        rows: `[[${JSON.stringify(code)}${numbers.length ? `,${numbers.join(',')}` : ''},${statutsRow}]]`,
       },
     };
   }

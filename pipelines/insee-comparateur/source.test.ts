@@ -8,6 +8,7 @@ import { bindHeader, HeaderProblem, REJECT, type IndicatorDefinition } from './p
 import { runPipeline, registryEntry, type PipelineRun } from '../../tests/helpers/run-pipeline.js';
 import { SourceError } from '../framework/errors.js';
 import type { CommuneRecord } from '../../src/contract/dataset.js';
+import { rowObjects } from '../../src/contract/rows.js';
 
 // Test excerpts of the real files (see samples/insee-comparateur/README.md).
 const samples = join(import.meta.dirname, '../../samples/insee-comparateur');
@@ -93,16 +94,18 @@ describe('insee-comparateur on the real 2022 excerpt (two CSVs given directly)',
     expect(find(run, '35112')).toBeUndefined();
   });
 
-  it('writes one wide CSV row per commune, its columns defined once in the Table Schema', () => {
+  it('writes one wide CSV row per commune, its values in the order of the Table Schema, each name there once', () => {
     const r = find(run, '35238')!;
     const names = run.output.fields!.map((f) => f.name);
-    expect(r.rows).toHaveLength(1);
-    expect(Object.keys(r.rows![0])).toEqual(names);
     expect(names).toEqual(['code', ...Object.keys(r.data.valeurs as object), 'statuts']);
-    expect(r.rows![0]).toMatchObject({ code: '35238', population: 217728, statuts: null });
+    // Positional: the row carries values only, the same as `data.valeurs` (one stored value per indicator and commune).
+    expect(r.rows).toEqual([['35238', ...Object.values(r.data.valeurs as object), null]]);
+    expect(JSON.stringify(r.rows)).not.toContain('population');
+    const [row] = rowObjects(run.output.fields, r.rows!);
+    expect(row).toMatchObject({ code: '35238', population: 217728, statuts: null });
     expect(run.output.fields!.find((f) => f.name === 'population')).toMatchObject({ unit: 'habitants', aggregation: 'sum', description: 'Population en 2018 (P18_POP, 2018)' });
     expect(run.output.fields!.find((f) => f.name === 'medianeNiveauVie')).toMatchObject({ unit: '€', aggregation: 'none' });
-    expect(find(run, '35002')!.rows![0].statuts).toContain('partMenagesImposes=secret');
+    expect(rowObjects(run.output.fields, find(run, '35002')!.rows!)[0].statuts).toContain('partMenagesImposes=secret');
   });
 
   it('stores only the commune’s figures: no definition, unit or label in any record', () => {
