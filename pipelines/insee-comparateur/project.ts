@@ -348,6 +348,13 @@ export const mergeFields = (binding: HeaderBinding): MergeField[] =>
   [...binding.indicators, ...binding.uncatalogued].map((i, n) => ({ name: String(n), aggregation: aggregationOf(i.unite) }));
 export const MERGE_OPTIONS = { digits: 6 };
 
+/** A staged row's values from column `from` on, named by their position (the merge fields): no array of pairs per row. */
+export function valuesByPosition(raw: readonly unknown[], from: number): Record<number, number | null> {
+  const row: Record<number, number | null> = {};
+  for (let i = from; i < raw.length; i++) row[i - from] = raw[i] === null ? null : Number(raw[i]);
+  return row;
+}
+
 /** A number as JSON.stringify writes it (a value that is not finite is null). */
 const jsonNumber = (v: number | null): string => (v === null || !Number.isFinite(v) ? 'null' : String(v));
 

@@ -15,7 +15,7 @@ import { fillSql, readSqlSections } from '../framework/sql-script.js';
 import { normaliseCommuneCode } from '../../src/domain/codes.js';
 import {
   bindHeader, communeRecords, definitions, dictionaryHeaderProblem, dictionaryOf, DICTIONARY_HEADER, fieldsOf, HeaderProblem,
-  MERGE_OPTIONS, mergeFields, REJECT, runNotes, sourceMetadata, type HeaderBinding,
+  MERGE_OPTIONS, mergeFields, REJECT, runNotes, sourceMetadata, valuesByPosition, type HeaderBinding,
 } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
@@ -59,7 +59,7 @@ async function run(ctx: SourceContext): Promise<SourceOutput> {
     for (const raw of chunk) {
       // The code check above lets through only codes this normalises (a lost leading zero is put back).
       const code = normaliseCommuneCode(String(raw[1]))!;
-      rekeyed.placeRow(code, Number(raw[0]) + 2, Object.fromEntries(raw.slice(2).map((v, i) => [i, v === null ? null : Number(v)])));
+      rekeyed.placeRow(code, Number(raw[0]) + 2, valuesByPosition(raw, 2));
     }
     done += chunk.length;
     ctx.progress.update('lecture', done);
