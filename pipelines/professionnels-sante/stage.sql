@@ -6,12 +6,14 @@
 
 -- name: lieux
 -- Where a row can be placed, under one key: its commune code as written (every COG code, `ps_code_map`), or `CP`
--- and its postal code (`ps_postal`): one equality join in the read instead of two; `parent`: the city of an
--- arrondissement (`ps_plm`).
+-- and its postal code (`ps_postal`): one equality join in the read instead of two. `parent`: Paris, Lyon or
+-- Marseille for a row there, written with the city's code or an arrondissement's (`ps_plm_of`).
+CREATE OR REPLACE TEMP TABLE ps_plm_of AS
+SELECT code, parent FROM ps_plm UNION SELECT parent, parent FROM ps_plm;
 CREATE OR REPLACE TEMP TABLE ps_lieux AS
-SELECT m.code_source AS lieu, m.commune, m.motif, p.parent FROM ps_code_map m LEFT JOIN ps_plm p ON p.code = m.commune
+SELECT m.code_source AS lieu, m.commune, m.motif, p.parent FROM ps_code_map m LEFT JOIN ps_plm_of p ON p.code = m.commune
 UNION ALL
-SELECT 'CP' || c.code_postal, c.commune, c.motif, p.parent FROM ps_postal c LEFT JOIN ps_plm p ON p.code = c.commune;
+SELECT 'CP' || c.code_postal, c.commune, c.motif, p.parent FROM ps_postal c LEFT JOIN ps_plm_of p ON p.code = c.commune;
 
 -- name: read
 -- The file(s) read ONCE (`{{cells}}`: the columns of COLUMNS, trimmed, empty = NULL, `fichier` the file's number)
@@ -20,8 +22,8 @@ SELECT 'CP' || c.code_postal, c.commune, c.motif, p.parent FROM ps_postal c LEFT
 -- site, its postal code when that names one commune; `!<motif>` for a row set aside; NULL outside the run's
 -- départements. Per key and profession: the file's rows (`lignes`, `par_code_postal`), distinct professionals
 -- (the dedupe on Identification nationale PP), those with a généraliste savoir-faire and with any savoir-faire
--- (a généraliste has one), the professionals of an arrondissement with their savoir-faire (`plm`: its city
--- counts them once more, deduplicated over its arrondissements in `records`), the file's label, and `defaut`, the
+-- (a généraliste has one), the professionals of Paris, Lyon and Marseille with their savoir-faire (`plm`: the city
+-- counts them deduplicated over itself and its arrondissements in `records`), the file's label, and `defaut`, the
 -- smallest `{{defaut}}` of the rows: the file and first failing check (CHECKS in project.ts, labels included),
 -- NULL when every row passes; the file is then scanned again to name the line (counted-checks.ts).
 CREATE OR REPLACE TEMP TABLE ps_comptes AS
@@ -62,16 +64,16 @@ SELECT cle[2:] AS motif, sum(lignes) AS n FROM ps_comptes WHERE starts_with(cle,
 
 -- name: records
 -- Each commune's record as JSON text (the document and the table: a row per profession, and for physicians one per
--- savoir-faire group); Paris, Lyon and Marseille count the professionals of their arrondissements, each once. The
--- label of each code is the file's (its smallest, as one code has one label in the file).
+-- savoir-faire group); Paris, Lyon and Marseille count the professionals of their rows and of their arrondissements',
+-- each once. The label of each code is the file's (its smallest, as one code has one label in the file).
 WITH plm AS (
   SELECT p.parent AS commune, c.code_profession, c.u.id_pp, max(c.u.sf) AS sf
-  FROM (SELECT cle, code_profession, unnest(plm) AS u FROM ps_comptes WHERE plm IS NOT NULL) c JOIN ps_plm p ON p.code = c.cle
+  FROM (SELECT cle, code_profession, unnest(plm) AS u FROM ps_comptes WHERE plm IS NOT NULL) c JOIN ps_plm_of p ON p.code = c.cle
   GROUP BY ALL
 ),
 counts AS (
   SELECT cle AS commune, code_profession, nombre, generalistes, avec_sf - generalistes AS specialistes, nombre - avec_sf AS non_renseigne
-  FROM ps_comptes WHERE NOT starts_with(cle, '!')
+  FROM ps_comptes WHERE NOT starts_with(cle, '!') AND cle NOT IN (SELECT parent FROM ps_plm)
   UNION ALL
   SELECT commune, code_profession, count(*), count(*) FILTER (WHERE sf = 2), count(*) FILTER (WHERE sf = 1), count(*) FILTER (WHERE sf = 0)
   FROM plm GROUP BY ALL
@@ -104,3 +106,4 @@ FROM documents d JOIN tables t USING (commune) ORDER BY d.commune;
 -- name: cleanup
 DROP TABLE IF EXISTS ps_comptes;
 DROP TABLE IF EXISTS ps_lieux;
+DROP TABLE IF EXISTS ps_plm_of;
