@@ -4,6 +4,7 @@
  *   npx tsx bench/services-national.ts --source equipements-bpe --phase generate [--rows 2800000]
  *   /usr/bin/time -v npx tsx bench/services-national.ts --source equipements-bpe --phase ingest [--rows 2800000]
  *   (same with --source professionnels-sante, default 2,000,000 rows)
+ *   npx tsx bench/services-national.ts --source equipements-bpe --phase features
  *
  * 1. `generate` writes (once, in bench/out/) a file in the producer's layout — every
  *    column of the header, rows over the real communes and arrondissements in
@@ -13,12 +14,15 @@
  * 2. `ingest` measures, in one process: the floor (DuckDB's bare `count(*)` over the
  *    same file, every column VARCHAR, same reader options), then the pipeline as the
  *    framework runs it, every record consumed (BPE points built as GeoJSON features).
- *    Prints wall and CPU times, rows/s and the ratios to the floor; peak RSS is /usr/bin/time's.
+ *    Prints wall and CPU times, rows/s and the ratios to the floor, and the load average; peak RSS is /usr/bin/time's.
+ * 3. `features` (BPE): what a pipeline without a table of the rows would cost, piece by piece against the same
+ *    floor — the counts per commune and type in one aggregating read, then DuckDB writing every point's
+ *    Feature text with `COPY … TO` (in file order, then sorted by commune) — for the COPY-based record writer.
  */
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Referential } from '../src/domain/referential.js';
@@ -29,6 +33,10 @@ import type { SourcePipeline } from '../pipelines/framework/types.js';
 import bpe from '../pipelines/equipements-bpe/source.js';
 import ps from '../pipelines/professionnels-sante/source.js';
 import { prng } from './prng.js';
+import { bindHeader } from '../pipelines/framework/named-columns.js';
+import { namedCellsSql } from '../pipelines/framework/counted-checks.js';
+import { codeMappings, stageCodeMap } from '../pipelines/framework/rekey.js';
+import { stageCommuneKey } from '../pipelines/framework/rekey-keys.js';
 import { serializeRecord } from '../pipelines/framework/load.js';
 import type { CommuneRecord } from '../src/contract/dataset.js';
 import type { SerializedCommuneRecord } from '../pipelines/framework/types.js';
@@ -212,7 +220,50 @@ async function ingest(): Promise<void> {
   console.log(`${source}: ${read} lignes lues, ${projected} attribuées, ${records} communes, ${features} points, ${(ms / 1000).toFixed(2)} s, ${Math.round(read / (ms / 1000))} lignes/s`);
   console.log(`CPU ${pipelineCpu.toFixed(2)} s`);
   console.log(`ratio au plancher count(*): ${(ms / floorMs).toFixed(2)}× en temps mural, ${(pipelineCpu / floorCpu).toFixed(2)}× en CPU`);
+  console.log(`charge moyenne (1, 5, 15 min) : ${loadavg().map((l) => l.toFixed(1)).join(', ')}`);
+}
+
+/** The BPE's pieces without a table of rows (step 3 of the header), each timed against the floor of the same run. */
+async function features(): Promise<void> {
+  if (source !== 'equipements-bpe') throw new Error('--phase features : --source equipements-bpe');
+  const spill = mkdtempSync(join(tmpdir(), 'dotation-bench-spill-'));
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: values['memory-limit']!, threads: values.threads!, preserve_insertion_order: 'false', temp_directory: spill });
+  const duckdb = await instance.connect();
+  await stageCodeMap(duckdb, codeMappings(referential, 'commune scindée'), 'bpe_code_map');
+  await stageCommuneKey(duckdb);
+  const [main] = files();
+  const columns = { DEPCOM: 'depcom', TYPEQU: 'typequ', LONGITUDE: 'longitude', LATITUDE: 'latitude', LAMBERT_X: 'lambert_x', QUALITE_XY: 'qualite_xy' };
+  const header = await bindHeader(source, main, ';', Object.keys(columns));
+  const keyed = `SELECT commune_key(c.depcom, m.code_source IS NOT NULL, m.commune) AS cle, c.* FROM (${namedCellsSql(main, header, columns, 0, ';')}) c
+    LEFT JOIN bpe_code_map m ON m.code_source = c.depcom`;
+  // As stage.sql writes a point: type code, quality, the producer's coordinates.
+  const feature = `concat('{"type":"Feature","properties":{"typequ":', to_json(typequ), ',"qualiteXY":', coalesce(to_json(qualite_xy), 'null'),
+    '},"geometry":{"type":"Point","coordinates":[', replace(longitude, ',', '.'), ',', replace(latitude, ',', '.'), ']}}')`;
+  const out = join(spill, 'features.tsv');
+  const copy = (order: string) => `COPY (SELECT cle, ${feature} AS feature FROM (${keyed}) WHERE longitude IS NOT NULL AND latitude IS NOT NULL ${order})
+    TO '${out}' (FORMAT csv, DELIMITER '\t', QUOTE '', ESCAPE '', HEADER false)`;
+  const steps: [string, string][] = [
+    ['plancher count(*)', `SELECT count(*) FROM read_csv('${main}', delim=';', header=false, skip=1, auto_detect=false, columns={${header.names.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ')}})`],
+    ['comptes par commune et type en une lecture', `CREATE OR REPLACE TEMP TABLE comptes AS SELECT cle, typequ, count(*) AS nombre,
+      count(*) FILTER (WHERE longitude IS NOT NULL OR lambert_x IS NOT NULL) AS geolocalises FROM (${keyed}) GROUP BY ALL`],
+    ['COPY des Features, ordre du fichier', copy('')],
+    ['COPY des Features, triées par commune', copy('ORDER BY cle')],
+  ];
+  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+  let floor = 0;
+  for (const [label, sql] of steps) {
+    const c = cpu();
+    const t = performance.now();
+    const result = await duckdb.runAndReadAll(sql);
+    const spent = cpu() - c;
+    floor ||= spent;
+    const size = label.startsWith('COPY') ? `, ${(statSync(out).size / 1e6).toFixed(0)} Mo` : '';
+    console.log(`${label}: ${((performance.now() - t) / 1000).toFixed(2)} s, CPU ${spent.toFixed(2)} s (${(spent / floor).toFixed(2)}× le plancher), ${result.getRowsJS()[0]?.[0] ?? ''} lignes${size}`);
+  }
+  rmSync(spill, { recursive: true, force: true });
+  console.log(`charge moyenne (1, 5, 15 min) : ${loadavg().map((l) => l.toFixed(1)).join(', ')}`);
 }
 
 if (values.phase === 'generate') await generate();
+else if (values.phase === 'features') await features();
 else await ingest();

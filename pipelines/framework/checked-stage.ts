@@ -16,6 +16,7 @@ import { SourceError } from './errors.js';
 import { bindHeader, type NamedStage } from './named-columns.js';
 import { csvReadError } from './staged-csv.js';
 import { withInsertionOrder } from './insertion-order.js';
+import { trimmedSql } from './counted-checks.js';
 
 /** Whether `file` starts with parquet's magic bytes `PAR1`. */
 export function isParquet(file: string): boolean {
@@ -63,7 +64,7 @@ export async function stageCheckedColumns(duckdb: DuckDBConnection, sourceId: st
     : `(SELECT ${keep.map((i) => `c${i}`).join(', ')} FROM read_csv($path, delim=$delimiter, header=false, skip=1, auto_detect=false, quote=$quote, escape=$quote, null_padding=false, columns=$columns))`;
   const checks = spec.checks?.(at) ?? [];
   const defect = checks.length ? `CASE ${checks.map((c, i) => `WHEN ${c.sql} THEN ${i}`).join(' ')} END` : 'NULL';
-  const select = names.map((n) => `${at(n) === undefined ? 'NULL::VARCHAR' : `nullif(trim(c${at(n)}), '')`} AS ${spec.columns[n]}`).join(', ');
+  const select = names.map((n) => `${at(n) === undefined ? 'NULL::VARCHAR' : trimmedSql(`c${at(n)}`)} AS ${spec.columns[n]}`).join(', ');
 
   await duckdb.run(`CREATE TABLE IF NOT EXISTS ${table} (${names.map((n) => `${spec.columns[n]} VARCHAR`).join(', ')}, _defaut INTEGER)`);
   const before = Number((await duckdb.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRowsJS()[0][0]);

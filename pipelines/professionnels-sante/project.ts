@@ -5,7 +5,7 @@
  * their check against the file's own label columns.
  */
 import type { FieldSchema } from '../../src/contract/dataset.js';
-import { formatCheck, isBlank, type CellCheck } from '../framework/staged-csv.js';
+import { shapeSql, shapeTest, trimmed, type RowCheck } from '../framework/counted-checks.js';
 import { sqlString } from '../framework/sql-script.js';
 
 /** `Code profession` of physicians (its label is checked on the file). */
@@ -17,30 +17,76 @@ export const MEDECIN = '10';
  */
 export const GENERALISTES = ['SM54', 'SM53'];
 const GENERAL_PRACTICE = /m[ée]decine g[ée]n[ée]rale/i;
+const GENERAL_PRACTICE_SQL = "regexp_matches(coalesce(libelle_sf, ''), 'm[ée]decine g[ée]n[ée]rale', 'i')";
+const PHYSICIAN = /^m[ée]decin/i;
+/** A physician's row with a savoir-faire, of general practice (`generaliste`) or not. */
+const physicianSf = (cell: (name: string) => string, generaliste: boolean) => {
+  const code = trimmed(cell('Code savoir-faire'));
+  return trimmed(cell('Code profession')) === MEDECIN && code !== '' && GENERALISTES.includes(code) === generaliste;
+};
 
-/**
- * Formats of the codes read: a field too many or too few shifts them and stops the run at that line.
- * The postal code is checked on French sites only (no country, or France): a site abroad carries its
- * country's (`GL` for a site at Cheltenham, Royaume-Uni, in a real row of the file).
- */
-export const FORMATS: [string, string, string, 'france'?][] = [
-  ['Code profession', '[0-9]{1,3}', 'code profession'], ['Code postal (coord. structure)', '[0-9]{5}', 'code postal', 'france'],
-  ['Code commune (coord. structure)', '[0-9]{5}|2[AB][0-9]{3}', 'code commune'], ['Code pays (coord. structure)', '99[0-9]{3}', 'code pays'],
-];
+/** The columns read (only what is counted or places a row: names, phones and e-mails are never read), by their name in the query. */
+export const COLUMNS = {
+  'Identification nationale PP': 'id_pp', 'Code profession': 'code_profession', 'Libellé profession': 'libelle_profession',
+  'Code savoir-faire': 'code_sf', 'Libellé savoir-faire': 'libelle_sf', 'Code postal (coord. structure)': 'code_postal',
+  'Code commune (coord. structure)': 'code_commune', 'Code pays (coord. structure)': 'code_pays',
+} as const;
+type Column = keyof typeof COLUMNS;
+
 /** `Code pays` of France (stage.sql places a row with another country as « site hors de France »). */
 export const FRANCE = ['99100', '99000'];
 
-/** The cell checks of the staged read (`at(name)`: the column of a header name): identifier present, codes well formed. */
-export function cellChecks(at: (name: string) => number | undefined): CellCheck[] {
-  const inFrance = `coalesce(trim(c${at('Code pays (coord. structure)')!}), '') IN ('', ${FRANCE.map(sqlString).join(', ')})`;
-  return [
-    { sql: isBlank(at('Identification nationale PP')!), column: at('Identification nationale PP')!, problem: 'identifiant national absent' },
-    ...FORMATS.map(([name, pattern, what, where]) => {
-      const check = formatCheck(at(name)!, pattern, what);
-      return where === 'france' ? { ...check, sql: `(${inFrance} AND ${check.sql})` } : check;
-    }),
-  ];
-}
+/**
+ * Shapes of the codes read (GLOB patterns, counted-checks.ts): a field too many or too few shifts them and stops
+ * the run at that line. The postal code is checked on French sites only (no country, or France): a site abroad
+ * carries its country's (`GL` for a site at Cheltenham, Royaume-Uni, in a real row of the file).
+ */
+const DIGIT = '[0-9]';
+export const FORMATS: { column: Column; shapes: string[]; what: string; franceOnly?: true }[] = [
+  { column: 'Code profession', shapes: [DIGIT, DIGIT.repeat(2), DIGIT.repeat(3)], what: 'code profession' },
+  { column: 'Code postal (coord. structure)', shapes: [DIGIT.repeat(5)], what: 'code postal', franceOnly: true },
+  { column: 'Code commune (coord. structure)', shapes: [DIGIT.repeat(5), `2[AB]${DIGIT.repeat(3)}`], what: 'code commune' },
+  { column: 'Code pays (coord. structure)', shapes: [`99${DIGIT.repeat(3)}`], what: 'code pays' },
+];
+
+/**
+ * The row checks of the read (over the trimmed cells named as in COLUMNS), in the order a line's first failure is
+ * named: identifier present, codes well formed, and the physicians' codes saying on the line what the counts take
+ * them for (a label that contradicts them stops the run at the first such line).
+ */
+export const CHECKS: RowCheck[] = [
+  {
+    column: 'Identification nationale PP', sql: 'id_pp IS NULL', bad: (cell) => trimmed(cell('Identification nationale PP')) === '',
+    wording: (found) => `identifiant national absent, trouvé « ${found} »`,
+  },
+  ...FORMATS.map(({ column, shapes, what, franceOnly }): RowCheck => {
+    const name = COLUMNS[column];
+    const shaped = shapeTest(shapes);
+    const inFrance = (cell: (name: string) => string) => ['', ...FRANCE].includes(trimmed(cell('Code pays (coord. structure)')));
+    return {
+      column,
+      sql: `(${franceOnly ? `(code_pays IS NULL OR code_pays IN (${FRANCE.map(sqlString).join(', ')})) AND ` : ''}${name} IS NOT NULL AND NOT ${shapeSql(name, shapes)})`,
+      bad: (cell) => (!franceOnly || inFrance(cell)) && trimmed(cell(column)) !== '' && !shaped(trimmed(cell(column))),
+      wording: (found) => `${what} mal formé « ${found} »`,
+    };
+  }),
+  // The codes the counts rely on, checked on the file's own label columns, on every physician's row.
+  {
+    column: 'Libellé profession', sql: `code_profession = ${sqlString(MEDECIN)} AND NOT regexp_matches(coalesce(libelle_profession, ''), '^m[ée]decin', 'i')`,
+    bad: (cell) => trimmed(cell('Code profession')) === MEDECIN && !PHYSICIAN.test(trimmed(cell('Libellé profession'))),
+    wording: (found, cell) => `le code profession ${trimmed(cell('Code profession'))} est libellé « ${trimmed(found)} », attendu : Médecin`,
+  },
+  {
+    column: 'Libellé savoir-faire', sql: `code_profession = ${sqlString(MEDECIN)} AND code_sf IN (${GENERALISTES.map(sqlString).join(', ')}) AND NOT ${GENERAL_PRACTICE_SQL}`,
+    bad: (cell) => physicianSf(cell, true) && !GENERAL_PRACTICE.test(trimmed(cell('Libellé savoir-faire'))),
+    wording: (found, cell) => `le savoir-faire ${trimmed(cell('Code savoir-faire'))} est libellé « ${trimmed(found)} », attendu : médecine générale`,
+  },
+  {
+    column: 'Libellé savoir-faire', sql: `code_profession = ${sqlString(MEDECIN)} AND code_sf NOT IN (${GENERALISTES.map(sqlString).join(', ')}) AND ${GENERAL_PRACTICE_SQL}`,
+    bad: (cell) => physicianSf(cell, false) && GENERAL_PRACTICE.test(trimmed(cell('Libellé savoir-faire'))),
+    wording: (found, cell) => `le savoir-faire ${trimmed(cell('Code savoir-faire'))} « ${trimmed(found)} » n'est pas parmi les codes de médecine générale retenus (${GENERALISTES.join(', ')})`,
+  },
+];
 
 export const FIELDS: FieldSchema[] = [
   { name: 'profession', type: 'string', description: 'Code profession de l\'Annuaire Santé (10 médecin, 21 pharmacien, 40 chirurgien-dentiste, 60 infirmier…)', aggregation: 'key' },
@@ -51,26 +97,6 @@ export const FIELDS: FieldSchema[] = [
     description: 'Professionnels distincts (Identification nationale PP) exerçant dans la commune ; une personne exerçant dans plusieurs communes compte dans chacune, donc aussi plusieurs fois dans une somme d\'EPCI ou de département',
   },
 ];
-
-export interface LabelRow { colonne: string; colonne_code: string; code: string; libelle: string | null }
-
-/** The first code whose file label contradicts what the counts take it for. */
-export function labelProblem(rows: LabelRow[]): { row: LabelRow; problem: string } | undefined {
-  for (const row of rows) {
-    const libelle = row.libelle ?? '';
-    if (row.colonne_code === 'Code profession' && !/^m[ée]decin/i.test(libelle)) {
-      return { row, problem: `le code profession ${row.code} est libellé « ${libelle} », attendu : Médecin` };
-    }
-    if (row.colonne_code !== 'Code savoir-faire') continue;
-    if (GENERALISTES.includes(row.code) && !GENERAL_PRACTICE.test(libelle)) {
-      return { row, problem: `le savoir-faire ${row.code} est libellé « ${libelle} », attendu : médecine générale` };
-    }
-    if (!GENERALISTES.includes(row.code) && GENERAL_PRACTICE.test(libelle)) {
-      return { row, problem: `le savoir-faire ${row.code} « ${libelle} » n'est pas parmi les codes de médecine générale retenus (${GENERALISTES.join(', ')})` };
-    }
-  }
-  return undefined;
-}
 
 export const METADATA = {
   comptage: 'Professionnels distincts par commune (dédoublonnés sur « Identification nationale PP » : une personne exerçant sur deux sites de la commune compte une fois). Seuls des effectifs sont publiés : aucun nom, téléphone ni adresse électronique.',

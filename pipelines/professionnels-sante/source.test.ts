@@ -124,6 +124,16 @@ describe('professionnels-sante refuses a drifted file, naming file, line and col
     await expect(runPipeline(pipeline, { source, files: [file] })).rejects.toMatchObject({ line, column: 'Identification nationale PP' });
   });
 
+  it('counts a professional of an arrondissement once in Paris when another of their sites is written 75056', async () => {
+    const [site] = lines.filter((l) => l.split('|')[header.indexOf(col.commune)] === '75115');
+    const file = broken((t) => `${t.trimEnd()}\n${site.split('|').map((v, i) => (i === header.indexOf(col.commune) ? '75056' : v)).join('|')}\n`);
+    const run = await runPipeline(pipeline, { source, files: [file] });
+    const profession = site.split('|')[header.indexOf(col.profession)];
+    const paris = run.records.find((r) => r.code === '75056')!.rows!.filter((x) => x.profession === profession && x.savoirFaire === 'ensemble');
+    // The added site is a person already counted through 75115: Paris keeps the count of the plain parse, in one row.
+    expect(paris.map((x) => x.professionnels)).toEqual([distinct('75056', (r) => r[col.profession] === profession)]);
+  });
+
   it('reads the date of the extraction from the file name', async () => {
     const run = await runPipeline(pipeline, { source, files: [broken((t) => t)] });
     expect(run.output.millesime).toBe('20261127');
