@@ -65,6 +65,15 @@ export function summarySql(summaryYears: string[]): Record<string, string> {
   };
 }
 
+/** Rows sorted at a time when DuckDB writes the records (sorted-record-text.ts' slices): ≈ 150 MB of text. */
+export const ROWS_PER_SLICE = 1_000_000;
+
+/** The slices of today's communes (numbered 0… in stage.sql) from the `keys` section: each key not set aside is one. */
+export function slicesOf(keys: { cle: unknown; lignes: unknown }[]): { ranks: number; parts: number } {
+  const kept = keys.filter((k) => !String(k.cle).startsWith('!'));
+  return { ranks: kept.length, parts: Math.ceil(kept.reduce((n, k) => n + Number(k.lignes), 0) / ROWS_PER_SLICE) };
+}
+
 /** The file's last exercices, up to five, oldest first. */
 export function summaryYearsOf(exercices: string[]): string[] {
   return [...exercices].sort().slice(-SUMMARY_YEARS);
@@ -83,17 +92,18 @@ export const COLUMNS = {
   par_habitant: { name: 'Montant en € par habitant' },
 };
 
-const notNumber = (v: string) => v !== '' && !Number.isFinite(Number(v));
-/** What each `defaut` of stage.sql refuses (same order), and the test a plain scan repeats to name the first line. */
+/** `TRY_CAST` reads `inf` and `nan`: no amount either. */
+const NUMBER: CellCheck = { refuses: '{{cell}} IS NOT NULL AND NOT coalesce(isfinite(TRY_CAST({{cell}} AS DOUBLE)), false)', expected: 'un nombre à point décimal ou vide' };
+/** What each check refuses, in the order stage.sql's `defaut` numbers them (framework/counted-checks.ts). */
 export const CHECKS: Partial<Record<keyof typeof COLUMNS, CellCheck>> = {
-  exercice: { bad: (v) => !/^(19|20)\d{2}$/.test(v), expected: 'une année' },
-  agregat: { bad: (v) => v === '', expected: 'un libellé d\'agrégat' },
-  montant: { bad: notNumber, expected: 'un nombre à point décimal ou vide' },
-  bp: { bad: notNumber, expected: 'un nombre à point décimal ou vide' },
-  ba: { bad: notNumber, expected: 'un nombre à point décimal ou vide' },
-  flux: { bad: notNumber, expected: 'un nombre à point décimal ou vide' },
-  population: { bad: (v) => v !== '' && !/^\d+$/.test(v), expected: 'un nombre entier d\'habitants ou vide' },
-  par_habitant: { bad: notNumber, expected: 'un nombre à point décimal ou vide' },
+  exercice: { refuses: "NOT regexp_full_match(coalesce({{cell}}, ''), '(19|20)[0-9]{2}')", expected: 'une année' },
+  agregat: { refuses: "coalesce({{cell}}, '') = ''", expected: 'un libellé d\'agrégat' },
+  montant: NUMBER,
+  bp: NUMBER,
+  ba: NUMBER,
+  flux: NUMBER,
+  population: { refuses: '{{cell}} IS NOT NULL AND TRY_CAST({{cell}} AS BIGINT) IS NULL', expected: 'un nombre entier d\'habitants ou vide' },
+  par_habitant: NUMBER,
 };
 
 export const REJECT_SPLIT = 'commune scindée depuis le COG du fichier : comptes non attribuables';

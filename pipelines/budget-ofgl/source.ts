@@ -10,7 +10,7 @@ import type { SourcePipeline } from '../framework/types.js';
 import { SourceError } from '../framework/errors.js';
 import { readBoundHeader } from '../framework/header-prefix.js';
 import { readDeclaredCsvSql } from '../framework/declared-csv.js';
-import { countedCheckFailure } from '../framework/counted-checks.js';
+import { countedCheckFailure, firstFailedCheckSql } from '../framework/counted-checks.js';
 import { fillSql, readSqlSections, runSqlScript, sqlString } from '../framework/sql-script.js';
 import { sortedRecordTexts } from '../framework/sorted-record-text.js';
 import { csvReadError } from '../framework/staged-csv.js';
@@ -18,7 +18,7 @@ import { codeMappings, stageCodeMap } from '../framework/rekey.js';
 import { reportKeyCounts, stageCommuneKey } from '../framework/rekey-keys.js';
 import { stageScope } from '../framework/scope-sql.js';
 import { AGGREGATION_MEMORY, lowerMemoryLimit } from '../framework/duckdb-memory.js';
-import { CHECKS, COLUMNS, FIELDS, REJECT_SPLIT, lostSummaryProblem, metadataOf, repeatedRowProblem, summarySql, summaryYearsOf } from './project.js';
+import { CHECKS, COLUMNS, FIELDS, REJECT_SPLIT, lostSummaryProblem, metadataOf, repeatedRowProblem, slicesOf, summarySql, summaryYearsOf } from './project.js';
 
 const SQL = readSqlSections(join(import.meta.dirname, 'stage.sql'));
 const sections = (...ids: string[]) => new Map(ids.map((n) => [n, SQL.get(n)!]));
@@ -33,6 +33,7 @@ const pipeline: SourcePipeline = {
     const placeholders = {
       csv: readDeclaredCsvSql([file], header.names.map((_, i) => [`c${i}`, 'VARCHAR'] as const)).replace('header = true', 'header = false, skip = 1'),
       ...Object.fromEntries(Object.entries(header.index).map(([key, i]) => [key, `c${i}`])),
+      defaut: firstFailedCheckSql(CHECKS, (key) => `c${header.index[key]}`),
     };
     await stageCodeMap(ctx.duckdb, codeMappings(ctx.referential, REJECT_SPLIT), 'budget_code_map');
     await stageCommuneKey(ctx.duckdb);
@@ -48,20 +49,20 @@ const pipeline: SourcePipeline = {
     const agregat = header.names[header.index.agregat];
     const agregats = staged.get('agregats')!.map((r) => String(r.agregat));
     const lost = lostSummaryProblem(agregats);
-    const refused = await countedCheckFailure(sourceId, file, header, CHECKS, staged.get('checks')!.map((r) => Number(r.defaut)))
+    const refused = await countedCheckFailure(ctx.duckdb, sourceId, file, header, CHECKS, staged.get('checks')!.map((r) => Number(r.defaut)))
       ?? (lost ? new SourceError(sourceId, file, lost, undefined, agregat) : undefined);
     if (refused) await failed(refused);
     const [repeated] = (await runSqlScript(ctx.duckdb, sections('rows', 'repeated')).catch(failed)).get('repeated')!;
     if (repeated) await failed(new SourceError(sourceId, file, repeatedRowProblem(repeated), undefined, agregat));
-    reportKeyCounts(ctx.report, staged.get('keys')! as { cle: unknown; lignes: unknown }[], REJECT_SPLIT);
+    const keys = staged.get('keys')! as { cle: unknown; lignes: unknown }[];
+    reportKeyCounts(ctx.report, keys, REJECT_SPLIT);
     const exercices = staged.get('exercices')!.map((r) => String(r.exercice));
-    const { duckdb } = ctx;
     async function* records() {
       try { // the records' text written by DuckDB, in commune order
-        yield* sortedRecordTexts(duckdb, {
+        yield* sortedRecordTexts(ctx.duckdb, {
           heads: fillSql(SQL.get('record_heads')!, summarySql(summaryYearsOf(exercices))), lines: SQL.get('record_lines')!,
           line: fillSql(SQL.get('record_line')!, { agregats: `[${agregats.map((a) => sqlString(JSON.stringify(a))).join(', ')}]` }),
-          file: join(ctx.workDir, 'budget-ofgl-records.txt'),
+          file: join(ctx.workDir, 'budget-ofgl-records.txt'), slices: slicesOf(keys),
         });
       } finally {
         await release();

@@ -1,37 +1,20 @@
 -- OFGL comptes consolidés des communes: one row per exercice × commune × agrégat. Every column is read as text
 -- (`{{csv}}`, columns c0…cN in file order, header line skipped; the header is bound by name in source.ts), so that
 -- codes keep their zeros; `{{exercice}}`, `{{code}}`… are the bound columns. The file is read ONCE, into a narrow
--- typed table whose `defaut` is the index of the row's first failing check (CHECKS in project.ts, same order), so
--- a clean file costs no second read; a refused value is then located by a plain scan naming its line. Codes go to
+-- typed table whose `defaut` (`{{defaut}}`, written from CHECKS in project.ts) is the index of the row's first
+-- failing check, so a clean file costs no second read; a refused value is then located by a scan naming its line. Codes go to
 -- today's communes through budget_code_map and commune_key (framework/rekey.ts, rekey-keys.ts).
 
 -- name: lines
 -- The codes are kept as read: mapping them onto today's communes is done once per distinct code below (a join in
 -- this read would cost more than the read's casts).
 CREATE OR REPLACE TEMP TABLE budget_lignes AS
-WITH src AS (
-  SELECT {{code}} AS code, {{exercice}} AS t_exercice, {{agregat}} AS agregat,
-    {{montant}} AS t_montant, {{bp}} AS t_bp, {{ba}} AS t_ba, {{flux}} AS t_flux, {{population}} AS t_population,
-    {{par_habitant}} AS t_par_habitant,
-    TRY_CAST({{montant}} AS DOUBLE) AS montant, TRY_CAST({{bp}} AS DOUBLE) AS bp, TRY_CAST({{ba}} AS DOUBLE) AS ba,
-    TRY_CAST({{flux}} AS DOUBLE) AS flux, TRY_CAST({{population}} AS BIGINT) AS population,
-    TRY_CAST({{par_habitant}} AS DOUBLE) AS par_habitant
-  FROM {{csv}}
-  WHERE in_scope(coalesce({{code}}, ''))
-)
-SELECT code, TRY_CAST(t_exercice AS SMALLINT) AS exercice, agregat, montant, bp, ba, flux, population, par_habitant,
-  CASE
-    WHEN NOT regexp_full_match(coalesce(t_exercice, ''), '(19|20)[0-9]{2}') THEN 0
-    WHEN coalesce(agregat, '') = '' THEN 1
-    -- TRY_CAST reads `inf` and `nan`: no amount either.
-    WHEN t_montant IS NOT NULL AND NOT coalesce(isfinite(montant), false) THEN 2
-    WHEN t_bp IS NOT NULL AND NOT coalesce(isfinite(bp), false) THEN 3
-    WHEN t_ba IS NOT NULL AND NOT coalesce(isfinite(ba), false) THEN 4
-    WHEN t_flux IS NOT NULL AND NOT coalesce(isfinite(flux), false) THEN 5
-    WHEN t_population IS NOT NULL AND population IS NULL THEN 6
-    WHEN t_par_habitant IS NOT NULL AND NOT coalesce(isfinite(par_habitant), false) THEN 7
-  END AS defaut
-FROM src;
+SELECT {{code}} AS code, TRY_CAST({{exercice}} AS SMALLINT) AS exercice, {{agregat}} AS agregat,
+  TRY_CAST({{montant}} AS DOUBLE) AS montant, TRY_CAST({{bp}} AS DOUBLE) AS bp, TRY_CAST({{ba}} AS DOUBLE) AS ba,
+  TRY_CAST({{flux}} AS DOUBLE) AS flux, TRY_CAST({{population}} AS BIGINT) AS population,
+  TRY_CAST({{par_habitant}} AS DOUBLE) AS par_habitant, {{defaut}} AS defaut
+FROM {{csv}}
+WHERE in_scope(coalesce({{code}}, ''));
 
 -- name: checks
 SELECT DISTINCT defaut FROM budget_lignes WHERE defaut IS NOT NULL ORDER BY defaut;

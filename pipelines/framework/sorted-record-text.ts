@@ -8,9 +8,8 @@
  *   NULL) and the values the row's text is written from;
  * - `line`: the SQL expression over those values that writes the row's JSON array text.
  *
- * DuckDB sorts heads and lines by `rang`, `ordre`, then writes the text (after the sort: sorting numbers costs less
- * than sorting their text) with its parallel CSV writer into one temporary file, each head first, marked by a
- * leading \x01 (a byte JSON text never holds raw: control characters are escaped in it). Node reads that file in
+ * DuckDB writes the text, sorts heads and lines by `rang`, `ordre` and writes them with its parallel CSV writer
+ * into a temporary file (one slice of communes at a time for a long table: `slices`), each head first, marked by a leading \x01 (a byte JSON text never holds raw: control characters are escaped in it). Node reads that file in
  * large chunks, finds each head with a native search and joins the lines up to the next one into the record's
  * `rows`, without parsing them. Numbers are written with `js_number` (below): the text is the one JSON.stringify
  * would have written.
@@ -59,45 +58,46 @@ export async function stageJsNumber(duckdb: DuckDBConnection): Promise<void> {
 
 const HEAD = 0x01;
 const HEAD_START = Buffer.from('\n\x01');
-const CHUNK = 16 * 1024 * 1024;
+const CHUNK = 4 * 1024 * 1024;
 
 /** What a source declares (see above), and the temporary file DuckDB writes the records to (removed after). */
 export interface SortedRecordQueries {
   heads: string; lines: string; line: string; file: string;
+  /**
+   * When `rang` is an integer in [0, ranks): the records written and read in `parts` slices of ranks, each sorted
+   * alone (a sort of the national budget's 13.6 M lines of text ran out of memory under a 1 GiB limit).
+   */
+  slices?: { ranks: number; parts: number };
   /** Bytes read at a time (grown when one record is larger). */
   chunkBytes?: number;
 }
 
-/** The records, in `rang` order; the temporary file is removed when the iteration ends, however it ends. */
+/** The records, in `rang` order; the temporary files are removed when the iteration ends, however it ends. */
 export async function* sortedRecordTexts(duckdb: DuckDBConnection, queries: SortedRecordQueries): AsyncIterable<SerializedCommuneRecord> {
-  const { file } = queries;
-  try {
-    await stageJsNumber(duckdb);
-    // An ORDER BY in a subquery holds through the projection above it only while insertion order is kept.
-    const [{ keep }] = (await duckdb.runAndReadAll("SELECT current_setting('preserve_insertion_order') AS keep")).getRowObjectsJS();
-    await duckdb.run('SET preserve_insertion_order = true');
+  const { file, slices } = queries;
+  const parts = slices ? Math.max(1, slices.parts) : 1;
+  const seen = new Set<string>();
+  await stageJsNumber(duckdb);
+  for (let part = 0; part < parts; part++) {
+    const where = slices ? `WHERE rang >= ${Math.floor((part * slices.ranks) / parts)} AND rang < ${Math.floor(((part + 1) * slices.ranks) / parts)}` : '';
     try {
       await duckdb.run(`COPY (
-        SELECT CASE WHEN ordre IS NULL THEN record_head ELSE ${queries.line} END FROM (
-          SELECT * FROM (SELECT rang, NULL AS ordre, chr(1) || cle || chr(9) || data AS record_head FROM (${queries.heads}))
-          UNION ALL BY NAME
-          SELECT * FROM (${queries.lines})
-          ORDER BY rang, ordre NULLS FIRST
-        )
+        SELECT texte FROM (
+          SELECT rang, NULL AS ordre, chr(1) || cle || chr(9) || data AS texte FROM (${queries.heads}) ${where}
+          UNION ALL
+          SELECT rang, ordre, ${queries.line} AS texte FROM (${queries.lines}) ${where}
+        ) ORDER BY rang, ordre NULLS FIRST
       ) TO ${sqlString(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '')`);
+      yield* recordsOfFile(file, queries.chunkBytes ?? CHUNK, seen);
     } finally {
-      await duckdb.run(`SET preserve_insertion_order = ${keep === true}`);
+      await rm(file, { force: true });
     }
-    yield* recordsOfFile(file, queries.chunkBytes ?? CHUNK);
-  } finally {
-    await rm(file, { force: true });
   }
 }
 
 /** Splits the file at each head: its code and data, then its lines joined as a JSON array. */
-async function* recordsOfFile(file: string, chunkBytes: number): AsyncIterable<SerializedCommuneRecord> {
+async function* recordsOfFile(file: string, chunkBytes: number, seen: Set<string>): AsyncIterable<SerializedCommuneRecord> {
   const handle = await open(file);
-  const seen = new Set<string>();
   try {
     let buffer = Buffer.allocUnsafe(chunkBytes);
     let filled = 0;
