@@ -1,5 +1,6 @@
 /**
- * A national-size OFGL budget file in the real layout (header, column order, BOM, dot decimals): the 50 agrégats
+ * A national-size OFGL budget file in the real layout (header, column order, BOM, dot decimals, amounts in cents and
+ * € per inhabitant at full precision, as the real file writes them): the 50 agrégats
  * of the real Cazères excerpt (2023) for every commune of the COG, amounts scaled to the commune's population,
  * exercice after exercice until `rows` lines are written. Streamed to disk; deterministic (prng).
  */
@@ -26,8 +27,10 @@ export async function generateNationalBudget(referential: Referential, options: 
       const scale = (population / 4871) * (0.6 + random() * 0.8);
       for (const t of templates) {
         if (written === options.rows) break;
-        const montant = Number(t[24]) * scale;
-        const bp = montant * 0.9;
+        // Amounts in cents, as OFGL writes them; the BA share is their difference in floating point, so that some
+        // carry the producer's float noise (`71139.5999999999` in the real excerpt).
+        const montant = Math.round(Number(t[24]) * scale * 100) / 100;
+        const bp = Math.round(montant * 90) / 100;
         const f = [...t];
         f[0] = String(year); f[2] = c.region; f[4] = c.departement; f[6] = c.epci ?? ''; f[14] = c.code; f[15] = c.nom;
         f[17] = c.siren ?? ''; f[18] = c.code; f[19] = c.nom.toUpperCase();

@@ -5,10 +5,11 @@
  *
  * 1. Generates once (bench/out/) a budget file of `--rows` lines in the real layout (budget-generate.ts).
  * 2. The floor: DuckDB's bare count(*) over the same file with the pipeline's reader options (every column text).
- * 3. The budget-ofgl pipeline as the framework runs it (header binding, code map, one checked typed read, records
- *    streamed in commune order), each record handed over as the loader does (serializeRecord), not stored.
- * Prints wall and CPU time (the whole process: Node and DuckDB's threads), rows/s, both ratios to the floor, peak RSS
- * and load average; checks every commune's rows against the generator's.
+ * 3. The budget-ofgl pipeline as the framework runs it (header binding, code map, one checked typed read, the
+ *    records' text written by DuckDB and read back in commune order), each record handed over as the loader does
+ *    (serializeRecord), not stored.
+ * Prints wall and CPU time (the whole process: Node and DuckDB's threads), rows/s, both ratios to the floor, the
+ * same per step, peak RSS and load average; checks every commune's rows against the generator's.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,6 +79,7 @@ const output = await pipeline.run({
   bulk: { loadId: 1, copy: () => Promise.reject(new Error('no bulk')), copyCsv: () => Promise.reject(new Error('no bulk')) },
 });
 const prepared = seconds(t);
+const preparedCpu = cpuSeconds(cpu);
 let communes = 0;
 let bytes = 0;
 let mismatches = 0;
@@ -101,5 +103,10 @@ const rss = process.resourceUsage().maxRSS / 1024;
 console.log(`budget-ofgl: lues ${stats.read}, projetées ${stats.projected}, écartées ${stats.rejected}; ${communes} communes (${mismatches} écarts au générateur), JSON ${(bytes / 1e9).toFixed(2)} Go`);
 console.log(`temps: lecture, contrôles et tables de codes ${prepared.toFixed(1)} s, total ${total.toFixed(1)} s (vérification du banc exclue : ${checking.toFixed(1)} s), ${Math.round(stats.read / total)} lignes/s`);
 console.log(`CPU (processus, fils DuckDB compris) : ${totalCpu.toFixed(1)} s`);
+const step = (label: string, wall: number, cpuS: number) => `${label} ${wall.toFixed(1)} s (${(wall / floor).toFixed(2)}×), CPU ${cpuS.toFixed(1)} s (${(cpuS / floorCpu).toFixed(2)}×)`;
+console.log(`étapes (temps écoulé et CPU, rapport au plancher) : ${[
+  step('lecture, contrôles, recodage', prepared, preparedCpu),
+  step('enregistrements (texte écrit et trié par DuckDB, relu par Node)', total - prepared, totalCpu - preparedCpu),
+].join(' ; ')}`);
 console.log(`rapport au plancher count(*): ${(total / floor).toFixed(2)}× en temps écoulé, ${(totalCpu / floorCpu).toFixed(2)}× en CPU; RSS max ${Math.round(rss)} Mo; charge ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 if (stats.read !== floorRows || mismatches || communes !== expected.size) process.exitCode = 1;

@@ -1,34 +1,12 @@
 /**
- * OFGL budget rows, already grouped per today's commune × exercice × agrégat
- * (stage.sql), into commune records: the long table (every exercice and
- * agrégat of the file, BP/BA split, DGF population, € per inhabitant) and the
- * wide summary a council reads (ten agrégats × the file's last five exercices).
- * Pure: rows in, records out.
+ * What the OFGL budget source declares: the columns it binds and the checks of their cells, the long table's
+ * fields (every exercice and agrégat of the file, BP/BA split, DGF population, € per inhabitant), the wide summary
+ * a council reads (ten agrégats × the file's last five exercices) as SQL fragments for stage.sql, and the load's
+ * metadata. Pure: the records themselves are written by DuckDB (stage.sql, framework/sorted-record-text.ts).
  */
 import type { FieldSchema } from '../../src/contract/dataset.js';
-import type { SerializedCommuneRecord } from '../framework/types.js';
 import type { CellCheck } from '../framework/counted-checks.js';
-
-/**
- * One chunk of the `rows` section of stage.sql, column by column, numbers only: the commune and the agrégat by
- * their index in `Names`, the exercice as a year.
- */
-export type RowColumns = [
-  commune: number[], exercice: number[], agregat: number[], montant: (number | null)[], bp: (number | null)[],
-  ba: (number | null)[], flux: (number | null)[], population: (number | null)[], parHabitant: (number | null)[],
-];
-
-/** What the numbers of RowColumns stand for, and the codes of the file summed into a commune (merged since). */
-export interface Names { communes: string[]; agregats: string[]; sommees: Map<string, string[]> }
-
-/** Names from the `communes` and `agregats` sections of stage.sql. */
-export function namesOf(staged: Map<string, Record<string, unknown>[]>): Names {
-  const communes = staged.get('communes')!;
-  return {
-    communes: communes.map((r) => String(r.cle)), agregats: staged.get('agregats')!.map((r) => String(r.agregat)),
-    sommees: new Map(communes.filter((r) => r.codes).map((r) => [String(r.cle), (r.codes as string[]).map(String)])),
-  };
-}
+import { sqlString } from '../framework/sql-script.js';
 
 /** The agrégats of the summary, spelled as OFGL labels them (checked to exist in the file: a renamed label stops the run). */
 export const SUMMARY_AGREGATS = [
@@ -59,66 +37,41 @@ export const FIELDS: FieldSchema[] = [
   },
 ];
 
-/** Two rows of one commune for the same exercice and agrégat: the file breaks its own grain. */
-export class DuplicateRow extends Error {
-  constructor(readonly commune: string, readonly exercice: number, readonly agregat: string) {
-    super(`deux lignes pour la commune ${commune}, l'exercice ${exercice} et l'agrégat « ${agregat} » (une ligne par exercice × commune × agrégat attendue)`);
-  }
-}
-
-const number = (v: number | null) => (v === null ? 'null' : String(v));
-
-/** The record under construction: the long table's rows as JSON texts, the summary's cells, the DGF population. */
-class CommuneBuilder {
-  readonly lignes: string[] = [];
-  readonly population: Record<string, number | null> = {};
-  readonly montant = SUMMARY_AGREGATS.map(() => [] as (number | null)[]);
-  readonly parHabitant = SUMMARY_AGREGATS.map(() => [] as (number | null)[]);
-  lastCell = -1;
-  constructor(readonly id: number) {}
+/** Two rows of one commune for the same exercice and agrégat (the `repeated` section of stage.sql): the file breaks its own grain. */
+export function repeatedRowProblem(row: Record<string, unknown>): string {
+  return `deux lignes pour la commune ${String(row.cle)}, l'exercice ${String(row.exercice)} et l'agrégat « ${String(row.agregat)} » (une ligne par exercice × commune × agrégat attendue)`;
 }
 
 /**
- * Rows ordered by commune, exercice and agrégat → one record per commune, already serialised: the long table is a
- * JSON array of rows, each an array in FIELDS order (the names once, in the load's Table Schema, not in every row).
+ * The `{{summary_*}}` placeholders of stage.sql's `record_heads`: which rows feed the summary, each summary
+ * agrégat's JSON item (its amounts and € per inhabitant over the summary's exercices), and the ten items in
+ * SUMMARY_AGREGATS order, an agrégat the commune lacks written with nulls.
  */
-export async function* communeRecords(chunks: AsyncIterable<RowColumns>, names: Names, summaryYears: string[]): AsyncIterable<SerializedCommuneRecord> {
-  const agregatJson = names.agregats.map((a) => JSON.stringify(a));
-  const summaryIndex = names.agregats.map((a) => SUMMARY_AGREGATS.indexOf(a));
-  const years = new Map(summaryYears.map((e, i) => [Number(e), i]));
-  const empty = summaryYears.map(() => null);
-  const recordOf = (c: CommuneBuilder): SerializedCommuneRecord => {
-    const code = names.communes[c.id];
-    const sommes = names.sommees.get(code);
-    const data = {
-      exercices: Object.keys(c.population),
-      populationDgf: c.population,
-      synthese: {
-        exercices: summaryYears,
-        agregats: SUMMARY_AGREGATS.map((agregat, a) => ({
-          agregat, montant: empty.map((_, y) => c.montant[a][y] ?? null), montantParHabitant: empty.map((_, y) => c.parHabitant[a][y] ?? null),
-        })),
-      },
-      ...(sommes ? { codesSommes: sommes } : {}),
-    };
-    return { code, json: { data: JSON.stringify(data), rows: `[${c.lignes.join(',')}]` } };
+export function summarySql(summaryYears: string[]): Record<string, string> {
+  const years = summaryYears.map(Number);
+  const cells = (column: string) => (years.length ? years.map((y) => `js_number(max(${column}) FILTER (WHERE exercice = ${y}))`).join(", ',', ") : "''");
+  const nulls = years.map(() => 'null').join(',');
+  const label = (a: string) => `{"agregat":${JSON.stringify(a)},`;
+  const empty = SUMMARY_AGREGATS.map((a) => `${label(a)}"montant":[${nulls}],"montantParHabitant":[${nulls}]}`);
+  return {
+    summary_filter: years.length ? `agregat IN (${SUMMARY_AGREGATS.map(sqlString).join(', ')}) AND exercice IN (${years.join(', ')})` : 'false',
+    summary_index: `CASE agregat ${SUMMARY_AGREGATS.map((a, i) => `WHEN ${sqlString(a)} THEN ${i}`).join(' ')} END`,
+    summary_label: `CASE agregat ${SUMMARY_AGREGATS.map((a) => `WHEN ${sqlString(a)} THEN ${sqlString(label(a))}`).join(' ')} END`,
+    summary_montants: cells('montant'),
+    summary_par_habitant: cells('par_habitant'),
+    summary_items: empty.map((text, i) => `coalesce(max(item) FILTER (WHERE i = ${i}), ${sqlString(text)})`).join(", ',', "),
+    summary_empty: sqlString(empty.join(',')),
+    summary_years: sqlString(JSON.stringify(summaryYears)),
   };
-  let current: CommuneBuilder | undefined;
-  for await (const [commune, exercice, agregat, montant, bp, ba, flux, population, parHabitant] of chunks) {
-    for (let i = 0; i < commune.length; i++) {
-      if (current && current.id !== commune[i]) { yield recordOf(current); current = undefined; }
-      current ??= new CommuneBuilder(commune[i]);
-      const cell = exercice[i] * 100_000 + agregat[i];
-      if (cell === current.lastCell) throw new DuplicateRow(names.communes[commune[i]], exercice[i], names.agregats[agregat[i]]);
-      current.lastCell = cell;
-      current.lignes.push(`["${exercice[i]}",${agregatJson[agregat[i]]},${number(montant[i])},${number(bp[i])},${number(ba[i])},${number(flux[i])},${number(population[i])},${number(parHabitant[i])}]`);
-      if (!(exercice[i] in current.population)) current.population[exercice[i]] = population[i];
-      const a = summaryIndex[agregat[i]];
-      const y = years.get(exercice[i]);
-      if (a >= 0 && y !== undefined) { current.montant[a][y] = montant[i]; current.parHabitant[a][y] = parHabitant[i]; }
-    }
-  }
-  if (current) yield recordOf(current);
+}
+
+/** Rows sorted at a time when DuckDB writes the records (sorted-record-text.ts' slices): ≈ 150 MB of text. */
+export const ROWS_PER_SLICE = 1_000_000;
+
+/** The slices of today's communes (numbered 0… in stage.sql) from the `keys` section: each key not set aside is one. */
+export function slicesOf(keys: { cle: unknown; lignes: unknown }[]): { ranks: number; parts: number } {
+  const kept = keys.filter((k) => !String(k.cle).startsWith('!'));
+  return { ranks: kept.length, parts: Math.ceil(kept.reduce((n, k) => n + Number(k.lignes), 0) / ROWS_PER_SLICE) };
 }
 
 /** The file's last exercices, up to five, oldest first. */
@@ -139,17 +92,18 @@ export const COLUMNS = {
   par_habitant: { name: 'Montant en € par habitant' },
 };
 
-const notNumber = (v: string) => v !== '' && !Number.isFinite(Number(v));
-/** What each `defaut` of stage.sql refuses (same order), and the test a plain scan repeats to name the first line. */
+/** `TRY_CAST` reads `inf` and `nan`: no amount either. */
+const NUMBER: CellCheck = { refuses: '{{cell}} IS NOT NULL AND NOT coalesce(isfinite(TRY_CAST({{cell}} AS DOUBLE)), false)', expected: 'un nombre à point décimal ou vide' };
+/** What each check refuses, in the order stage.sql's `defaut` numbers them (framework/counted-checks.ts). */
 export const CHECKS: Partial<Record<keyof typeof COLUMNS, CellCheck>> = {
-  exercice: { bad: (v) => !/^(19|20)\d{2}$/.test(v), expected: 'une année' },
-  agregat: { bad: (v) => v === '', expected: 'un libellé d\'agrégat' },
-  montant: { bad: notNumber, expected: 'un nombre à point décimal ou vide' },
-  bp: { bad: notNumber, expected: 'un nombre à point décimal ou vide' },
-  ba: { bad: notNumber, expected: 'un nombre à point décimal ou vide' },
-  flux: { bad: notNumber, expected: 'un nombre à point décimal ou vide' },
-  population: { bad: (v) => v !== '' && !/^\d+$/.test(v), expected: 'un nombre entier d\'habitants ou vide' },
-  par_habitant: { bad: notNumber, expected: 'un nombre à point décimal ou vide' },
+  exercice: { refuses: "NOT regexp_full_match(coalesce({{cell}}, ''), '(19|20)[0-9]{2}')", expected: 'une année' },
+  agregat: { refuses: "coalesce({{cell}}, '') = ''", expected: 'un libellé d\'agrégat' },
+  montant: NUMBER,
+  bp: NUMBER,
+  ba: NUMBER,
+  flux: NUMBER,
+  population: { refuses: '{{cell}} IS NOT NULL AND TRY_CAST({{cell}} AS BIGINT) IS NULL', expected: 'un nombre entier d\'habitants ou vide' },
+  par_habitant: NUMBER,
 };
 
 export const REJECT_SPLIT = 'commune scindée depuis le COG du fichier : comptes non attribuables';

@@ -1,37 +1,20 @@
 -- OFGL comptes consolidés des communes: one row per exercice × commune × agrégat. Every column is read as text
 -- (`{{csv}}`, columns c0…cN in file order, header line skipped; the header is bound by name in source.ts), so that
 -- codes keep their zeros; `{{exercice}}`, `{{code}}`… are the bound columns. The file is read ONCE, into a narrow
--- typed table whose `defaut` is the index of the row's first failing check (CHECKS in project.ts, same order), so
--- a clean file costs no second read; a refused value is then located by a plain scan naming its line. Codes go to
+-- typed table whose `defaut` (`{{defaut}}`, written from CHECKS in project.ts) is the index of the row's first
+-- failing check, so a clean file costs no second read; a refused value is then located by a scan naming its line. Codes go to
 -- today's communes through budget_code_map and commune_key (framework/rekey.ts, rekey-keys.ts).
 
 -- name: lines
 -- The codes are kept as read: mapping them onto today's communes is done once per distinct code below (a join in
 -- this read would cost more than the read's casts).
 CREATE OR REPLACE TEMP TABLE budget_lignes AS
-WITH src AS (
-  SELECT {{code}} AS code, {{exercice}} AS t_exercice, {{agregat}} AS agregat,
-    {{montant}} AS t_montant, {{bp}} AS t_bp, {{ba}} AS t_ba, {{flux}} AS t_flux, {{population}} AS t_population,
-    {{par_habitant}} AS t_par_habitant,
-    TRY_CAST({{montant}} AS DOUBLE) AS montant, TRY_CAST({{bp}} AS DOUBLE) AS bp, TRY_CAST({{ba}} AS DOUBLE) AS ba,
-    TRY_CAST({{flux}} AS DOUBLE) AS flux, TRY_CAST({{population}} AS BIGINT) AS population,
-    TRY_CAST({{par_habitant}} AS DOUBLE) AS par_habitant
-  FROM {{csv}}
-  WHERE in_scope(coalesce({{code}}, ''))
-)
-SELECT code, TRY_CAST(t_exercice AS SMALLINT) AS exercice, agregat, montant, bp, ba, flux, population, par_habitant,
-  CASE
-    WHEN NOT regexp_full_match(coalesce(t_exercice, ''), '(19|20)[0-9]{2}') THEN 0
-    WHEN coalesce(agregat, '') = '' THEN 1
-    -- TRY_CAST reads `inf` and `nan`: no amount either.
-    WHEN t_montant IS NOT NULL AND NOT coalesce(isfinite(montant), false) THEN 2
-    WHEN t_bp IS NOT NULL AND NOT coalesce(isfinite(bp), false) THEN 3
-    WHEN t_ba IS NOT NULL AND NOT coalesce(isfinite(ba), false) THEN 4
-    WHEN t_flux IS NOT NULL AND NOT coalesce(isfinite(flux), false) THEN 5
-    WHEN t_population IS NOT NULL AND population IS NULL THEN 6
-    WHEN t_par_habitant IS NOT NULL AND NOT coalesce(isfinite(par_habitant), false) THEN 7
-  END AS defaut
-FROM src;
+SELECT {{code}} AS code, TRY_CAST({{exercice}} AS SMALLINT) AS exercice, {{agregat}} AS agregat,
+  TRY_CAST({{montant}} AS DOUBLE) AS montant, TRY_CAST({{bp}} AS DOUBLE) AS bp, TRY_CAST({{ba}} AS DOUBLE) AS ba,
+  TRY_CAST({{flux}} AS DOUBLE) AS flux, TRY_CAST({{population}} AS BIGINT) AS population,
+  TRY_CAST({{par_habitant}} AS DOUBLE) AS par_habitant, {{defaut}} AS defaut
+FROM {{csv}}
+WHERE in_scope(coalesce({{code}}, ''));
 
 -- name: checks
 SELECT DISTINCT defaut FROM budget_lignes WHERE defaut IS NOT NULL ORDER BY defaut;
@@ -52,7 +35,8 @@ FROM budget_codes WHERE NOT starts_with(cle, '!') GROUP BY cle;
 CREATE OR REPLACE TEMP TABLE budget_code_ids AS
 SELECT b.code, c.id, c.sommee FROM budget_codes b JOIN budget_commune_ids c USING (cle);
 CREATE OR REPLACE TEMP TABLE budget_agregat_ids AS
-SELECT agregat, (row_number() OVER (ORDER BY agregat) - 1)::INTEGER AS id FROM (SELECT DISTINCT agregat FROM budget_lignes);
+SELECT agregat, (row_number() OVER (ORDER BY agregat) - 1)::INTEGER AS id
+FROM (SELECT DISTINCT agregat FROM budget_lignes);
 
 -- name: keys
 SELECT cle, sum(lignes)::BIGINT AS lignes FROM budget_codes GROUP BY cle;
@@ -63,25 +47,63 @@ SELECT DISTINCT exercice::VARCHAR AS exercice FROM budget_lignes SEMI JOIN budge
 -- name: agregats
 SELECT agregat FROM budget_agregat_ids ORDER BY id;
 
--- name: communes
-SELECT cle, CASE WHEN sommee THEN codes END AS codes FROM budget_commune_ids ORDER BY id;
-
 -- name: rows
--- In commune order, then exercice and agrégat. A commune whose rows add up does so per exercice × agrégat:
+-- Today's communes' rows (`rang`: the commune's number). A commune whose rows add up does so per exercice × agrégat:
 -- € per inhabitant is the file's own when one row stands alone, else recomputed as Σ montant / Σ population, never
--- summed; every other commune's rows pass through as read.
-WITH rows AS (
-  SELECT c.id AS commune, exercice, agregat, montant, bp, ba, flux, population, par_habitant
-  FROM budget_lignes JOIN budget_code_ids c USING (code) WHERE NOT c.sommee
-  UNION ALL
-  SELECT c.id, exercice, agregat, sum(montant), sum(bp), sum(ba), sum(flux), sum(population)::BIGINT,
-    CASE WHEN count(*) = 1 THEN any_value(par_habitant) ELSE sum(montant) / nullif(sum(population), 0) END
-  FROM budget_lignes JOIN budget_code_ids c USING (code) WHERE c.sommee
-  GROUP BY c.id, exercice, agregat
+-- summed; every other commune's rows pass through as read. Per commune and exercice, the DGF population (that of
+-- the first agrégat, as the long table shows it) and whether an agrégat repeats.
+CREATE OR REPLACE TEMP TABLE budget_sommees AS
+SELECT c.id AS rang, exercice, agregat, sum(montant) AS montant, sum(bp) AS bp, sum(ba) AS ba, sum(flux) AS flux,
+  sum(population)::BIGINT AS population,
+  CASE WHEN count(*) = 1 THEN any_value(par_habitant) ELSE sum(montant) / nullif(sum(population), 0) END AS par_habitant
+FROM budget_lignes JOIN budget_code_ids c USING (code) WHERE c.sommee
+GROUP BY c.id, exercice, agregat;
+CREATE OR REPLACE TEMP VIEW budget_rows AS
+SELECT c.id AS rang, exercice, agregat, montant, bp, ba, flux, population, par_habitant
+FROM budget_lignes JOIN budget_code_ids c USING (code) WHERE NOT c.sommee
+UNION ALL
+SELECT * FROM budget_sommees;
+CREATE OR REPLACE TEMP TABLE budget_exercices AS
+SELECT rang, exercice, arg_min_null(population, agregat) AS population, count(*) > count(DISTINCT agregat) AS repete
+FROM budget_rows GROUP BY rang, exercice;
+
+-- name: repeated
+-- The first commune and exercice where an agrégat has two rows (the file breaks its own grain).
+SELECT c.cle, e.exercice, (
+  SELECT min(agregat) FROM (SELECT agregat FROM budget_rows r WHERE r.rang = e.rang AND r.exercice = e.exercice GROUP BY agregat HAVING count(*) > 1)
+) AS agregat
+FROM (SELECT * FROM budget_exercices WHERE repete ORDER BY rang, exercice LIMIT 1) e JOIN budget_commune_ids c ON c.id = e.rang;
+
+-- name: record_lines
+SELECT r.rang, r.exercice::INTEGER * 100000 + a.id AS ordre, r.exercice, a.id AS agregat, r.montant, r.bp, r.ba, r.flux,
+  r.population, r.par_habitant
+FROM budget_rows r JOIN budget_agregat_ids a USING (agregat)
+
+-- name: record_line
+-- Each row's JSON array in FIELDS order (project.ts), numbers as JavaScript writes them (js_number);
+-- `{{agregats}}`: the agrégats' JSON texts, by id.
+concat('["', exercice, '",', {{agregats}}[agregat + 1], ',', js_number(montant), ',', js_number(bp), ',', js_number(ba), ',',
+  js_number(flux), ',', coalesce(population::VARCHAR, 'null'), ',', js_number(par_habitant), ']')
+
+-- name: record_heads
+-- Each commune's data: its exercices and DGF population, the summary ({{summary_*}}: the ten agrégats over the
+-- file's last five exercices, written by project.ts' summarySql) and, for communes merged since, the codes summed.
+WITH cells AS (
+  SELECT rang, {{summary_index}} AS i,
+    concat({{summary_label}}, '"montant":[', {{summary_montants}}, '],"montantParHabitant":[', {{summary_par_habitant}}, ']}') AS item
+  FROM budget_rows WHERE {{summary_filter}}
+  GROUP BY rang, agregat
+),
+synthese AS (SELECT rang, concat({{summary_items}}) AS agregats FROM cells GROUP BY rang),
+populations AS (
+  SELECT rang, list_sort(list(exercice)) AS exercices,
+    list_transform(list_sort(list((exercice, population))), e -> concat('"', e[1], '":', coalesce(e[2]::VARCHAR, 'null'))) AS populations
+  FROM budget_exercices GROUP BY rang
 )
-SELECT r.commune, r.exercice, a.id AS agregat, r.montant, r.bp, r.ba, r.flux, r.population::INTEGER AS population, r.par_habitant
-FROM rows r JOIN budget_agregat_ids a USING (agregat)
-ORDER BY r.commune, r.exercice, a.id;
+SELECT c.id AS rang, c.cle, concat('{"exercices":["', array_to_string(p.exercices, '","'), '"],"populationDgf":{',
+  array_to_string(p.populations, ','), '},"synthese":{"exercices":', {{summary_years}}, ',"agregats":[',
+  coalesce(s.agregats, {{summary_empty}}), ']}', CASE WHEN c.sommee THEN concat(',"codesSommes":', to_json(c.codes)) END, '}') AS data
+FROM budget_commune_ids c JOIN populations p ON p.rang = c.id LEFT JOIN synthese s ON s.rang = c.id
 
 -- name: cleanup
 DROP TABLE IF EXISTS budget_lignes;
@@ -89,3 +111,6 @@ DROP TABLE IF EXISTS budget_codes;
 DROP TABLE IF EXISTS budget_commune_ids;
 DROP TABLE IF EXISTS budget_code_ids;
 DROP TABLE IF EXISTS budget_agregat_ids;
+DROP VIEW IF EXISTS budget_rows;
+DROP TABLE IF EXISTS budget_sommees;
+DROP TABLE IF EXISTS budget_exercices;
