@@ -5,15 +5,16 @@
  *  - the default configuration, once the server has preloaded every commune's
  *    dotation (its time and memory are printed): codes drawn from 1 000 communes
  *    (hot), then from all communes — as autocannon asks (no Accept-Encoding: the
- *    identity body is inflated from the kept gzip), then as browsers and
+ *    identity body joined from its kept pieces), then as browsers and
  *    `curl --compressed` ask (Accept-Encoding: gzip: the kept bytes as they are);
  *  - the same with every request through Hono (without the app's hot paths), for comparison,
  *    both servers side by side and hammered in turn with the reference, best of `rounds` (see `alternate`);
  *  - cold: cache disabled (DOTATION_CACHE_SIZE=0), every request builds its
  *    dotation from the store — under 50 connections, and one at a time (the
  *    build latency itself).
- * Run with DATABASE_URL set (PostgreSQL) or DATA_DIR (PGlite), after
- * `npx dotation ingest --sample` (or a real ingestion) into that store.
+ * Run with DATABASE_URL set (PostgreSQL) or DATA_DIR (PGlite: each server
+ * opens its own copy of the database), after `npx dotation ingest --sample`
+ * (or a real ingestion) into that store; bench/dotation-stores.ts compares the two stores in one run.
  *   DATABASE_URL=postgres://…/db npx tsx bench/dotation-throughput.ts [seconds] [cold|all] [rounds]
  */
 import { Referential } from '../src/domain/referential.js';
@@ -39,7 +40,7 @@ if (!coldOnly) {
   // and the same app with every request through Hono (BENCH_HONO_ONLY: without its hot paths), side by side,
   // hammered in turn (see `alternate`).
   const servers = [await startServer('app', 3914, { BENCH_HONO_ONLY: '1' }), await startServer('app', 3912, {})];
-  for (const port of [3914, 3912]) await hammer(port, paths.slice(0, 1000), 2); // JIT, and the hot set's inflated bodies
+  for (const port of [3914, 3912]) await hammer(port, paths.slice(0, 1000), 2); // JIT
   const hot = paths.slice(0, 1000);
   const gzip = { 'accept-encoding': 'gzip' };
   const best = await alternate([

@@ -1,8 +1,9 @@
 /** Shared driver of the HTTP benchmarks: start a server child, hammer it with autocannon, stop it. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 
 /** `cpuUsPerRequest`: the server process's CPU time (user + system) during the run per request served — robust to a loaded machine. */
@@ -10,6 +11,20 @@ export interface Figures { requests: number; rps: number; p50: number; p99: numb
 
 /** Server children by port, so that a run can read its server's CPU time. */
 const servers = new Map<number, ChildProcess>();
+/** The PGlite copies of server children, removed when they stop. */
+const copies = new Map<ChildProcess, string>();
+
+/**
+ * On PGlite (no DATABASE_URL in the child's environment) each server child
+ * opens its own copy of DATA_DIR's database: a PGlite data directory is one
+ * process's (it is locked), and the benches run servers side by side.
+ */
+function pgliteCopy(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.DATABASE_URL) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'dotation-bench-'));
+  cpSync(join(resolve(env.DATA_DIR ?? './data'), 'pglite'), join(dir, 'pglite'), { recursive: true });
+  return dir;
+}
 
 /** User + system CPU time of a process, in microseconds (Linux /proc; undefined elsewhere). */
 function cpuMicros(pid: number | undefined): number | undefined {
@@ -26,13 +41,19 @@ function cpuMicros(pid: number | undefined): number | undefined {
 export async function startServer(mode: 'app' | 'bare' | 'node-http', port: number, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   // BENCH_CPU_PROF=<dir>: the app's child writes a CPU profile there (node --cpu-prof) when stopped.
   const profile = mode === 'app' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const childEnv = { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'silent' };
+  const copy = mode === 'bare' ? undefined : pgliteCopy(childEnv);
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/serve-for-bench.ts', mode], {
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: copy ? { ...childEnv, DATA_DIR: copy } : childEnv, stdio: ['ignore', 'pipe', 'inherit'],
   });
+  if (copy) copies.set(child, copy);
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   while (!out.includes('ready')) {
-    if (child.exitCode !== null) throw new Error(`le serveur ${mode} s'est arrêté (${child.exitCode})`);
+    if (child.exitCode !== null) {
+      if (copy) rmSync(copy, { recursive: true, force: true });
+      throw new Error(`le serveur ${mode} s'est arrêté (${child.exitCode})`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   for (const line of out.split('\n')) if (line && line !== 'ready') console.log(`  ${mode} : ${line}`);
@@ -44,6 +65,9 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   for (const [port, c] of servers) if (c === child) servers.delete(port);
   child.kill('SIGTERM');
   if (child.exitCode === null) await once(child, 'exit');
+  const copy = copies.get(child);
+  if (copy) rmSync(copy, { recursive: true, force: true });
+  copies.delete(child);
 }
 
 export async function hammer(port: number, paths: string[], seconds: number, connections = 50, headers: Record<string, string> = {}): Promise<Figures> {
@@ -64,7 +88,7 @@ export async function hammer(port: number, paths: string[], seconds: number, con
   };
 }
 
-export interface Contender { name: string; port: number; paths: string[]; headers?: Record<string, string> }
+export interface Contender { name: string; port: number; paths: string[]; headers?: Record<string, string>; connections?: number }
 
 /**
  * The contenders hammered in turn, `rounds` times (A B C, A B C, …), so that a
@@ -76,7 +100,7 @@ export interface Contender { name: string; port: number; paths: string[]; header
 export async function alternate(contenders: Contender[], seconds: number, rounds = 3): Promise<Map<string, Figures>> {
   const runs = new Map<string, Figures[]>(contenders.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const c of contenders) runs.get(c.name)!.push(await hammer(c.port, c.paths, seconds, 50, c.headers));
+    for (const c of contenders) runs.get(c.name)!.push(await hammer(c.port, c.paths, seconds, c.connections ?? 50, c.headers));
   }
   const best = new Map<string, Figures>();
   for (const [name, figures] of runs) {

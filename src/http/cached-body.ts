@@ -3,61 +3,54 @@
  * keyed by (release, resource, format), so that a warm request costs a map
  * lookup. Two forms:
  *  - plain: the identity bytes, and each content coding compressed on first demand;
- *  - compact (`CachedBody.compact`, the dotations): only the gzip bytes, so that a
- *    whole national set fits a stated memory budget (~1/5 of the identity bytes).
- *    A gzip client gets them as they are; identity is inflated on demand and the
- *    last inflated bodies are kept in a small LRU of their own (`INFLATED_BYTES`),
- *    so that a hot set costs no inflation; brotli is made once from identity and
- *    then kept with the entry (the cache re-weighs it).
+ *  - pieced (`CachedBody.pieced`, the dotations): the gzip bytes (~1/5 of the
+ *    identity bytes), and the identity bytes as pieces of which the ones shared
+ *    with other bodies are kept once (src/http/shared-pieces.ts), so that a
+ *    whole national set fits a stated memory budget: a gzip client gets the
+ *    kept bytes as they are, identity costs a concatenation of the pieces
+ *    (a few microseconds, where inflating the gzip cost ~70 and a second copy
+ *    in memory of every document, 14.5 kB on average, ~500 MB for France).
+ * Brotli and deflate are made once from identity and then kept with the entry (the cache re-weighs it).
  */
 import type { Context } from 'hono';
-import { gunzipSync } from 'node:zlib';
 import type { AppEnv } from './context.js';
 import { BULK_GZIP_LEVEL, compressSync, type Encoding } from './compression.js';
-import { LruCache } from './lru.js';
 
-/** Identity bodies inflated from compact entries, kept for the hot set (~2 000 dotations of 15 kB). */
-export const INFLATED_BYTES = 32 * 1024 * 1024;
+/** What a kept reference to a piece costs (a pointer in the pieces' array). */
+const PIECE_REF_BYTES = 8;
 
-let inflatedSeq = 0;
-const inflated = new LruCache<Buffer>(Number.MAX_SAFE_INTEGER, { maxBytes: INFLATED_BYTES, weigh: (b) => b.length });
+/** A body's identity bytes in order; `ownBytes` of them are the body's own, the rest are shared with other bodies. */
+export interface PiecedIdentity { pieces: readonly Buffer[]; ownBytes: number }
 
 export class CachedBody {
   private readonly kept?: Buffer;
+  private readonly pieces?: readonly Buffer[];
+  private readonly identityLength: number;
   private readonly encoded: Partial<Record<Encoding, Buffer>> = {};
-  /** Key of this body in the inflated LRU (compact form only). */
-  private readonly inflatedKey?: string;
-  /** Length of the identity bytes (compact form only): inflated into one buffer of that size. */
-  private readonly identityLength?: number;
-  /** Memory held by the bodies (the cache's weight). */
+  /** Memory held by the body (the cache's weight): shared pieces are weighed once, by whoever keeps them. */
   bytes: number;
 
-  constructor(body: string | null, readonly contentType: string, readonly headers: Record<string, string> = {}, gzip?: Buffer, identityLength?: number) {
-    if (body !== null) {
+  constructor(body: string | PiecedIdentity, readonly contentType: string, readonly headers: Record<string, string> = {}) {
+    if (typeof body === 'string') {
       // UTF-8 bytes, encoded once: a string body would be measured then encoded again on every write.
       this.kept = Buffer.from(body, 'utf8');
-      this.bytes = this.kept.length;
+      this.identityLength = this.bytes = this.kept.length;
     } else {
-      this.encoded.gzip = gzip!;
-      this.inflatedKey = String(inflatedSeq++);
-      this.identityLength = identityLength;
-      this.bytes = gzip!.length;
+      this.pieces = body.pieces;
+      const identity = this.identity;
+      this.identityLength = identity.length;
+      this.encoded.gzip = compressSync(identity, 'gzip', BULK_GZIP_LEVEL);
+      this.bytes = this.encoded.gzip.length + body.ownBytes + PIECE_REF_BYTES * body.pieces.length;
     }
   }
 
-  /** A body kept gzip-compressed only. */
-  static compact(body: string, contentType: string, headers: Record<string, string> = {}): CachedBody {
-    const identity = Buffer.from(body, 'utf8');
-    return new CachedBody(null, contentType, headers, compressSync(identity, 'gzip', BULK_GZIP_LEVEL), identity.length);
+  /** A body kept as its gzip bytes and its identity in pieces (see `PiecedIdentity`). */
+  static pieced(identity: PiecedIdentity, contentType: string, headers: Record<string, string> = {}): CachedBody {
+    return new CachedBody(identity, contentType, headers);
   }
 
   get identity(): Buffer {
-    if (this.kept) return this.kept;
-    let bytes = inflated.get(this.inflatedKey!);
-    // One output buffer of the known size: zlib's default 16 kB chunks cost a second chunk and a copy on a
-    // 15 kB dotation (a third of the inflation's time, measured).
-    if (!bytes) inflated.set(this.inflatedKey!, bytes = gunzipSync(this.encoded.gzip!, { chunkSize: Math.max(64, this.identityLength! + 1) }));
-    return bytes;
+    return this.kept ?? Buffer.concat(this.pieces as Buffer[], this.identityLength);
   }
 
   get body(): string {

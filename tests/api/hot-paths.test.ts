@@ -8,6 +8,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, hotPathsOf } from '../../src/app.js';
@@ -16,6 +17,9 @@ import { nodeListener } from '../../src/http/node-listener.js';
 import { etagFor } from '../../src/http/etag.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
+import { ReleaseTracker } from '../../src/releases/serving-release.js';
+import { buildDotation } from '../../src/dotation/build.js';
+import type { Store } from '../../src/db/client.js';
 
 /** The whole response to a raw HTTP/1.1 request (the server closes the connection after it). */
 function rawExchange(port: number, method: string, path: string, headers: Record<string, string>): Promise<Buffer> {
@@ -42,6 +46,7 @@ const listen = (server: Server) => new Promise<number>((resolve) => server.liste
 for (const kind of storeKinds) {
   describe(`hot paths on ${kind.name}`, () => {
     let app: App;
+    let store: Store;
     let dispose: () => Promise<void>;
     const servers: Server[] = [];
     let honoPort: number;
@@ -49,8 +54,9 @@ for (const kind of storeKinds) {
     let answeredFirst = 0;
 
     beforeAll(async () => {
-      const store = await kind.open();
-      dispose = store.dispose;
+      const opened = await kind.open();
+      store = opened;
+      dispose = opened.dispose;
       await ingestForTest(store, { sources: ['cog', 'statistiques-insee', 'etat-civil-insee'], sample: true });
       // A release checked once a minute: the hot paths answer only while the release is fresh.
       app = createApp({ store, registry, releaseCheckMs: 60_000 });
@@ -95,6 +101,23 @@ for (const kind of storeKinds) {
       }
       // A generated request id (none asked), in the header as the app writes it.
       expect((await same('GET', '/commune/35238')).hot).toBe(true);
+    });
+
+    it('serves each dotation as the JSON of the document assembled from the store, byte for byte (identity and gzip)', async () => {
+      const release = (await new ReleaseTracker(store, 60_000).current())!;
+      for (const code of ['35238', '01001', '2A004', '75056', '75101', '97411']) {
+        const resolution = release.referential.resolve(code);
+        if (resolution.kind !== 'current') throw new Error(code);
+        const expected = JSON.stringify(await buildDotation(store, registry, release, resolution.commune));
+        const raw = await rawExchange(hotPort, 'GET', `/commune/${code}/dotation`, {});
+        expect(raw.subarray(raw.indexOf('\r\n\r\n') + 4).toString('utf8'), code).toBe(expected);
+        const gzip = await rawExchange(hotPort, 'GET', `/commune/${code}/dotation`, { 'Accept-Encoding': 'gzip' });
+        expect(gunzipSync(gzip.subarray(gzip.indexOf('\r\n\r\n') + 4)).toString('utf8'), code).toBe(expected);
+        for (const [query, options] of [['detail=complet', { complet: true }], ['datasets=cog,statistiques-insee', { datasets: new Set(['cog', 'statistiques-insee']) }]] as const) {
+          const res = await app.request(`/commune/${code}/dotation?${query}`);
+          expect(await res.text(), `${code}?${query}`).toBe(JSON.stringify(await buildDotation(store, registry, release, resolution.commune, options)));
+        }
+      }
     });
 
     it('answers If-None-Match as the app does: 304 for a named validator, whatever its coding or the code', async () => {

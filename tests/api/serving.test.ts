@@ -6,8 +6,7 @@ import { dotationSchema } from '../../src/dotation/schema.js';
 import { communeResponseSchema } from '../../src/routes/communes/index.js';
 import { problemOf } from '../helpers/responses.js';
 import { responseCache } from '../../src/http/response-cache.js';
-import { CachedBody } from '../../src/http/cached-body.js';
-import { dotationCacheKey, dotationPreloader } from '../../src/routes/dotation/preload.js';
+import { dotationBody, dotationCacheKey, dotationPreloader } from '../../src/routes/dotation/preload.js';
 import { storeKinds } from '../helpers/stores.js';
 import { ingestForTest, registry } from '../helpers/ingest.js';
 import { recordsPipeline, statsRecord, STATS_FIELDS, testSource } from '../helpers/pack-sources.js';
@@ -126,16 +125,20 @@ for (const kind of storeKinds) {
       expect((await smallApp.request('/commune/35238/dotation')).status).toBe(200);
     });
 
-    it('keeps a compact body gzip-compressed only, and gives back the same bytes in every coding', () => {
-      const json = JSON.stringify({ commune: 'Rennes', jeux: Array.from({ length: 50 }, (_, i) => ({ id: `jeu-${i}`, statut: 'no-data-for-commune' })) });
-      const body = CachedBody.compact(json, 'application/json');
-      expect(body.bytes).toBe(body.encodedAs('gzip').length);
-      expect(body.bytes).toBeLessThan(json.length / 2);
+    it('keeps a dotation as its gzip bytes and its identity in pieces, and gives back the same bytes in every coding', () => {
+      const doc = { commune: { code: '35238', nom: 'Rennes' }, release: { id: 'r1', publieeLe: '2026-11-27' }, datasets: Array.from({ length: 50 }, (_, i) => ({
+        id: `jeu-${i}`, titre: `Jeu ${i}`, producteur: 'INSEE', licence: { id: 'lo', nom: 'Licence Ouverte', url: 'https://x' }, finalite: 'Service', millesime: '2025', statut: 'no-data-for-commune', liens: { source: `/sources/jeu-${i}` },
+      })) } as never;
+      const json = JSON.stringify(doc);
+      const body = dotationBody({ id: 'r1' } as never, doc);
+      const gzipBytes = body.encodedAs('gzip').length;
+      expect(gzipBytes).toBeLessThan(json.length / 2);
+      // The gzip bytes, the commune's own bytes and a reference per piece: the 50 entries are shared pieces.
+      expect(body.bytes).toBe(gzipBytes + Buffer.byteLength(json.slice(0, json.indexOf('"datasets":[') + 12)) + 8 * (1 + 2 * 50 + 1));
       expect(body.body).toBe(json);
       expect(gunzipSync(body.encodedAs('gzip')).toString()).toBe(json);
-      const gzipBytes = body.bytes;
       expect(brotliDecompressSync(body.encodedAs('br')).toString()).toBe(json);
-      expect(body.bytes).toBe(gzipBytes + body.encodedAs('br').length);
+      expect(body.bytes).toBe(gzipBytes + Buffer.byteLength(json.slice(0, json.indexOf('"datasets":[') + 12)) + 8 * 102 + body.encodedAs('br').length);
       expect(dotationCacheKey({ id: 'r1' } as never, '35238')).not.toBe(dotationCacheKey({ id: 'r2' } as never, '35238'));
     });
   });

@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App, AppDeps } from '../../http/context.js';
 import { buildDotation } from '../../dotation/build.js';
-import { CachedBody, respondCached } from '../../http/cached-body.js';
+import { respondCached } from '../../http/cached-body.js';
 import { responseCache } from '../../http/response-cache.js';
 import { problemResponses } from '../../http/problem.js';
 import { ApiError } from '../../errors.js';
@@ -12,7 +12,7 @@ import { communeJson } from '../../dotation/commune.js';
 import { datasetCsv, datasetJson, readCommuneDataset } from '../../dotation/dataset.js';
 import { addressCodes, isAddressLoad, streamAddresses } from '../../dotation/addresses.js';
 import { dotationOptions, dotationQuery } from './query.js';
-import { dotationCacheKey } from './preload.js';
+import { dotationBody, dotationCacheKey } from './preload.js';
 import { documentedOnly, emptyQuery, validQuery } from '../../http/documented-route.js';
 
 /** A registry id (lowercase, digits, hyphens) and an optional format suffix. */
@@ -67,7 +67,7 @@ export function registerDotationRoutes(app: App, deps: AppDeps): void {
     const cache = responseCache(deps);
     const key = dotationCacheKey(release, commune.code, options);
     const cached = cache.get(key) ?? await cache.getOrBuild(key, async () =>
-      CachedBody.compact(JSON.stringify(await buildDotation(deps.store, deps.registry, release, commune, options)), 'application/json'));
+      dotationBody(release, await buildDotation(deps.store, deps.registry, release, commune, options)));
     return respondCached(c, cached) as never;
   });
 

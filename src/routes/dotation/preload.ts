@@ -3,7 +3,8 @@
  * release starts being served, so that a uniform draw over the whole country
  * costs a map lookup instead of a build. Rows are read in batches (one query
  * per BATCH communes instead of one per commune) and each document is stored
- * gzip-compressed (`CachedBody.compact`), weighed against the cache's byte
+ * as its gzip bytes and its identity in pieces, the pieces every commune repeats
+ * kept once per release (`dotationBody`), weighed against the cache's byte
  * budget: the preload stops, and says so, once it has used PRELOAD_SHARE of it
  * (the rest is for other forms and territories). Documents carry their
  * release id in the key and are built from that release object alone, so a
@@ -11,7 +12,10 @@
  */
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import type { AppDeps } from '../../http/context.js';
-import { CachedBody } from '../../http/cached-body.js';
+import type { CachedBody } from '../../http/cached-body.js';
+import { SharedPieces } from '../../http/shared-pieces.js';
+import { dotationParts } from '../../dotation/json-parts.js';
+import type { Dotation } from '../../dotation/schema.js';
 import { cacheKey, responseCache } from '../../http/response-cache.js';
 import { assembleDotation, communesDatasetRows, dotationLoads, type DotationOptions } from '../../dotation/build.js';
 import type { ServingRelease } from '../../releases/serving-release.js';
@@ -24,10 +28,25 @@ const SLICE = 50;
 /** Share of the cache's byte budget the preload may fill. */
 const PRELOAD_SHARE = 0.8;
 
-export interface PreloadReport { release: string; communes: number; built: number; bytes: number; ms: number; complete: boolean }
+/** `bytes`: what the cache weighs (gzip, own identity bytes, piece references); `sharedBytes`: the release's shared pieces, once. */
+export interface PreloadReport { release: string; communes: number; built: number; bytes: number; sharedBytes: number; ms: number; complete: boolean }
 
 export function dotationCacheKey(release: ServingRelease, code: string, options: DotationOptions = {}): string {
   return cacheKey(release.id, code, `dotation${dotationVariant(options)}.json`);
+}
+
+const sharedPieces = new WeakMap<ServingRelease, SharedPieces>();
+
+/** The pieces the dotations of `release` share, kept once (they go with the release object). */
+export function releasePieces(release: ServingRelease): SharedPieces {
+  let pieces = sharedPieces.get(release);
+  if (!pieces) sharedPieces.set(release, pieces = new SharedPieces());
+  return pieces;
+}
+
+/** A dotation as the cache keeps it: gzip bytes, and identity bytes whose shared pieces are the release's. */
+export function dotationBody(release: ServingRelease, doc: Dotation): CachedBody {
+  return releasePieces(release).body(dotationParts(doc), 'application/json');
 }
 
 export class DotationPreloader {
@@ -70,13 +89,13 @@ export class DotationPreloader {
         if (this.releaseId !== release.id) { complete = false; break outer; }
         if (bytes > budget || built >= cache.maxEntries * PRELOAD_SHARE) { complete = false; break outer; }
         const commune = batch[j];
-        const body = CachedBody.compact(JSON.stringify(assembleDotation(registry, release, commune, rows.get(commune.code) ?? new Map())), 'application/json');
+        const body = dotationBody(release, assembleDotation(registry, release, commune, rows.get(commune.code) ?? new Map()));
         cache.set(dotationCacheKey(release, commune.code), body);
         bytes += body.bytes;
         built++;
       }
     }
-    const report = { release: release.id, communes: communes.length, built, bytes, ms: Date.now() - started, complete };
+    const report = { release: release.id, communes: communes.length, built, bytes, sharedBytes: releasePieces(release).bytes, ms: Date.now() - started, complete };
     this.deps.logger?.info(report, complete ? 'dotations préchargées' : 'préchargement des dotations arrêté (budget mémoire ou nouvelle release)');
     return report;
   }
