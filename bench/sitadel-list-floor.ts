@@ -9,21 +9,20 @@
  * sort, no JSON and nothing handed to Node or to the database: the 32 source
  * columns that the served list publishes, read as text, written out by DuckDB's
  * parallel CSV writer, and the counts per commune, year and état. Two ways are
- * timed: one read into a table that both outputs then use, and two reads of the
- * file (the list streamed straight to the writer, the counts by a second scan).
+ * timed: one read into a table that both outputs then use, and two reads (the list
+ * streamed straight to the writer, the counts by a second scan of the file or of
+ * the list just written, which is smaller).
  * Whatever the pipeline does beyond this is on top of it.
  */
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { LAYOUTS } from '../pipelines/sitadel/project.js';
 import { root } from './pipeline-bench.js';
+import { printRatios, timeSteps } from './floor-steps.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '3000000' } } });
 const file = join(root, 'bench/out', `sitadel-logements-${values.rows}.csv`);
 const work = join(root, 'bench/out', 'sitadel-list-floor');
-mkdirSync(work, { recursive: true });
 const output = join(work, 'liste.csv');
 
 const declared = `{${LAYOUTS[0].columns.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
@@ -36,34 +35,20 @@ const LIST = ['COMM', 'TYPE_DAU', 'NUM_DAU', 'ETAT_DAU', 'DATE_REELLE_AUTORISATI
 const COUNTS = 'COMM, left(DATE_REELLE_AUTORISATION, 4) AS annee, ETAT_DAU, count(*) AS autorisations, sum(TRY_CAST(NB_LGT_TOT_CREES AS BIGINT)) AS logements';
 
 const STEPS: [string, string][] = [
-  ['floor', `SELECT count(*) FROM ${read}`],
-  ['one read: list columns into a table', `CREATE OR REPLACE TEMP TABLE permis AS SELECT ${LIST} FROM ${read}`],
-  ['one read: list written from the table', `COPY permis TO '${output}' (FORMAT csv)`],
-  ['one read: counts from the table', `CREATE OR REPLACE TEMP TABLE comptes AS SELECT ${COUNTS} FROM permis GROUP BY ALL`],
-  ['two reads: list streamed to the writer', `COPY (SELECT ${LIST} FROM ${read}) TO '${output}' (FORMAT csv)`],
-  ['two reads: counts by a second scan', `CREATE OR REPLACE TEMP TABLE comptes AS SELECT ${COUNTS} FROM ${read} GROUP BY ALL`],
-  ['list streamed, sorted by commune', `COPY (SELECT ${LIST} FROM ${read} ORDER BY COMM) TO '${output}' (FORMAT csv)`],
-  ['floor', `SELECT count(*) FROM ${read}`],
+  ['une lecture : colonnes de la liste dans une table', `CREATE OR REPLACE TEMP TABLE permis AS SELECT ${LIST} FROM ${read}`],
+  ['une lecture : liste écrite depuis la table', `COPY permis TO '${output}' (FORMAT csv)`],
+  ['une lecture : comptes depuis la table', `CREATE OR REPLACE TEMP TABLE comptes AS SELECT ${COUNTS} FROM permis GROUP BY ALL`],
+  ['deux lectures : liste en flux vers l\'écrivain', `COPY (SELECT ${LIST} FROM ${read}) TO '${output}' (FORMAT csv)`],
+  ['deux lectures : comptes par un second parcours', `CREATE OR REPLACE TEMP TABLE comptes AS SELECT ${COUNTS} FROM ${read} GROUP BY ALL`],
+  ['deux lectures : comptes relus de la liste écrite', `CREATE OR REPLACE TEMP TABLE comptes AS SELECT column00 AS COMM, left(column04, 4) AS annee, column03 AS ETAT_DAU, count(*) AS autorisations, sum(TRY_CAST(column26 AS BIGINT)) AS logements FROM read_csv('${output}', header = false, auto_detect = false, columns = {${Array.from({ length: 32 }, (_, i) => `'column${String(i).padStart(2, '0')}': 'VARCHAR'`).join(', ')}}) GROUP BY ALL`],
+  ['liste en flux, triée par commune', `COPY (SELECT ${LIST} FROM ${read} ORDER BY COMM) TO '${output}' (FORMAT csv)`],
 ];
 
-const instance = await DuckDBInstance.create(':memory:', { memory_limit: '1GB', threads: '2', preserve_insertion_order: 'false', temp_directory: work });
-const duckdb = await instance.connect();
-const seconds: Record<string, { wall: number; cpu: number }[]> = {};
-for (const [name, sql] of STEPS) {
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  await duckdb.run(sql);
-  const used = process.cpuUsage(cpu);
-  const figure = { wall: (performance.now() - started) / 1000, cpu: (used.user + used.system) / 1e6 };
-  (seconds[name] ??= []).push(figure);
-  console.log(`${name.padEnd(40)} ${figure.wall.toFixed(1).padStart(6)} s  CPU ${figure.cpu.toFixed(1).padStart(6)} s`);
-}
-rmSync(work, { recursive: true, force: true });
-
-const floor = { wall: (seconds.floor[0].wall + seconds.floor[1].wall) / 2, cpu: (seconds.floor[0].cpu + seconds.floor[1].cpu) / 2 };
-const total = (names: string[]) => names.reduce((acc, n) => ({ wall: acc.wall + seconds[n][0].wall, cpu: acc.cpu + seconds[n][0].cpu }), { wall: 0, cpu: 0 });
-const ratio = (t: { wall: number; cpu: number }) => `${(t.wall / floor.wall).toFixed(2)}× mural, ${(t.cpu / floor.cpu).toFixed(2)}× CPU`;
-console.log(`plancher moyen : ${floor.wall.toFixed(1)} s (CPU ${floor.cpu.toFixed(1)} s)`);
-console.log(`une lecture (table, liste, comptes) : ${ratio(total(['one read: list columns into a table', 'one read: list written from the table', 'one read: counts from the table']))}`);
-console.log(`deux lectures (liste en flux, comptes) : ${ratio(total(['two reads: list streamed to the writer', 'two reads: counts by a second scan']))}`);
-console.log(`liste seule, en flux : ${ratio(total(['two reads: list streamed to the writer']))} ; triée par commune : ${ratio(total(['list streamed, sorted by commune']))}`);
+const timed = await timeSteps(work, `SELECT count(*) FROM ${read}`, STEPS);
+printRatios(timed, {
+  'une lecture (table, liste, comptes)': STEPS.slice(0, 3).map(([n]) => n),
+  'deux lectures (liste en flux, comptes)': STEPS.slice(3, 5).map(([n]) => n),
+  'deux lectures (liste en flux, comptes relus de la liste écrite)': [STEPS[3][0], STEPS[5][0]],
+  'liste seule, en flux': [STEPS[3][0]],
+  'liste seule, triée par commune': [STEPS[6][0]],
+});
