@@ -6,9 +6,8 @@
  * into one buffer. Only parts marked shared are interned, so the table grows
  * with the distinct shared texts (per dataset and status), not with the bodies.
  */
+import type { JsonPart } from '../dotation/json-parts.js';
 import { CachedBody, type PiecedIdentity } from './cached-body.js';
-
-export interface BodyPart { text: string; shared: boolean }
 
 export class SharedPieces {
   private readonly interned = new Map<string, Buffer>();
@@ -17,7 +16,7 @@ export class SharedPieces {
 
   get size(): number { return this.interned.size; }
 
-  identity(parts: readonly BodyPart[]): PiecedIdentity {
+  identity(parts: readonly JsonPart[]): PiecedIdentity {
     const pieces: Buffer[] = [];
     let own = '';
     let ownBytes = 0;
@@ -42,7 +41,7 @@ export class SharedPieces {
     return { pieces, ownBytes };
   }
 
-  body(parts: readonly BodyPart[], contentType: string): CachedBody {
+  body(parts: readonly JsonPart[], contentType: string): CachedBody {
     return CachedBody.pieced(this.identity(parts), contentType);
   }
 }
